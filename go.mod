@@ -1,0 +1,3 @@
+module github.com/lurewatch/lurewatch
+
+go 1.26.8
