@@ -1,0 +1,100 @@
+package ad
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// NewID derives an ad's stable id from the source's name and the source's
+// own key for the ad: its post id when it has one, else its canonical URL.
+// A re-crawl of the same ad therefore keeps its id, and two sources can
+// never collide.
+func NewID(source, key string) string {
+	sum := sha256.Sum256([]byte(source + "\x00" + key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// CanonicalURL normalises a URL so that the same page reached by different
+// links yields the same string: lower-case scheme and host, no default port,
+// no fragment, no tracking parameters, query parameters sorted.
+// A string that does not parse as a URL is returned trimmed.
+func CanonicalURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return strings.TrimSpace(raw)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	if port := u.Port(); port != "" && !(u.Scheme == "http" && port == "80") && !(u.Scheme == "https" && port == "443") {
+		host += ":" + port
+	}
+	u.Host = host
+	u.Fragment = ""
+	u.RawFragment = ""
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	q := u.Query()
+	for k := range q {
+		if isTrackingParam(k) {
+			q.Del(k)
+		}
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		vs := q[k]
+		sort.Strings(vs)
+		for _, v := range vs {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+		}
+	}
+	u.RawQuery = b.String()
+	return u.String()
+}
+
+func isTrackingParam(k string) bool {
+	k = strings.ToLower(k)
+	switch k {
+	case "fbclid", "gclid", "igshid", "mc_cid", "mc_eid", "ref", "ref_src", "si":
+		return true
+	}
+	return strings.HasPrefix(k, "utm_")
+}
+
+// ContentHash identifies what an ad says, ignoring case, spacing and where
+// it was fetched from, so that the same text reposted elsewhere or re-crawled
+// unchanged has the same hash, and an edited ad a different one.
+func ContentHash(r *Raw) string {
+	h := sha256.New()
+	for _, s := range []string{r.Title, r.Body, r.Location, r.Salary, r.Company} {
+		h.Write([]byte(foldSpace(s)))
+		h.Write([]byte{0})
+	}
+	contacts := append([]string(nil), r.Contacts...)
+	for i, c := range contacts {
+		contacts[i] = foldSpace(c)
+	}
+	sort.Strings(contacts)
+	h.Write([]byte(strings.Join(contacts, "\x00")))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// foldSpace lower-cases s and collapses every run of white space to one
+// space.
+func foldSpace(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), unicode.IsSpace), " ")
+}
