@@ -1,5 +1,5 @@
 # Shared settings for the deploy/kafka scripts. Sourced, not run.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 
 KAFKA_HOME_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -8,6 +8,8 @@ KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFK
 
 KAFKA_LIB_DIR=${KAFKA_LIB_DIR:-$KAFKA_HOME_DIR/lib}
 KAFKA_RUN_DIR=${KAFKA_RUN_DIR:-$KAFKA_HOME_DIR/run}
+case $KAFKA_LIB_DIR in /*) ;; *) KAFKA_LIB_DIR=$PWD/$KAFKA_LIB_DIR ;; esac
+case $KAFKA_RUN_DIR in /*) ;; *) KAFKA_RUN_DIR=$PWD/$KAFKA_RUN_DIR ;; esac
 KAFKA_HOST=127.0.0.1
 KAFKA_PORT=${KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}

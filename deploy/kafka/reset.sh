@@ -2,6 +2,7 @@
 # Stop the broker and delete its run dir (topics, offsets, cluster id, log).
 # The fetched jars in lib/ are kept.
 set -eu
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
 "$KAFKA_HOME_DIR/stop.sh"

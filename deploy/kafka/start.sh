@@ -3,6 +3,7 @@
 # process) in the background and wait until it answers on 127.0.0.1.
 # Safe to run again: an already running broker of this run dir is left alone.
 set -eu
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
 "$KAFKA_HOME_DIR/fetch.sh"
@@ -81,13 +82,13 @@ PROPS
     -Dlog4j2.shutdownHookEnabled=false \
     -Dkafka.logs.dir="$KAFKA_RUN_DIR" \
     -cp "$KAFKA_LIB_DIR/*" kafka.Kafka "$KAFKA_CONFIG" \
-    >"$KAFKA_LOG_FILE" 2>&1 </dev/null &
+    >"$KAFKA_LOG_FILE" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$KAFKA_PID_FILE"
 fi
 
-started=$(date +%s)
-deadline=$((started + KAFKA_START_TIMEOUT))
+started_ms=$(($(date +%s%N) / 1000000))
+deadline=$(($(date +%s) + KAFKA_START_TIMEOUT))
 while :; do
   if ! kill -0 "$pid" 2>/dev/null; then
     rm -f "$KAFKA_PID_FILE"
@@ -106,5 +107,6 @@ while :; do
   sleep 0.5
 done
 
-log "up after $(($(date +%s) - started))s (pid $pid, log $KAFKA_LOG_FILE)"
+elapsed_ms=$(($(date +%s%N) / 1000000 - started_ms))
+log "up after $((elapsed_ms / 1000)).$(printf '%03d' $((elapsed_ms % 1000)))s (pid $pid, log $KAFKA_LOG_FILE)"
 echo "kafka ready at $KAFKA_BOOTSTRAP"

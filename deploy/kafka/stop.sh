@@ -2,6 +2,7 @@
 # Stop the broker started by start.sh: SIGTERM, up to 30 s for a clean
 # shutdown, then SIGKILL. Exits 0 when nothing is running.
 set -eu
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
 if [ -d "$KAFKA_RUN_DIR" ]; then
