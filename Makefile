@@ -1,0 +1,35 @@
+# lurewatch: build, demo and test.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+GO ?= go
+
+.PHONY: all build demo test vet unit kafka-jars clean
+
+all: build
+
+build:
+	$(GO) build -o bin/lurewatch ./cmd/lurewatch
+
+# The demo: every stage on the embedded broker, with a built-in demo source.
+demo: build
+	./bin/lurewatch run --demo
+
+# All tests: vet and gofmt, then every package with the race detector. The
+# integration tests start a real Apache Kafka (deploy/kafka) and the embedded
+# broker themselves. The summary at the end lists the real-Kafka and kcat
+# tests that ran and fails if any test was skipped.
+test: vet kafka-jars
+	@mkdir -p out
+	$(GO) test -race -count=1 -timeout 60m -v ./... 2>&1 | tee out/test.log | grep -E '^(--- FAIL|--- SKIP|FAIL|ok|panic:)|^\s+--- FAIL' || true
+	@scripts/test-summary out/test.log
+
+vet:
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+
+kafka-jars:
+	deploy/kafka/fetch.sh
+
+clean:
+	rm -rf bin out
