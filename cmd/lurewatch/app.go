@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"path/filepath"
 	"sort"
-	"strings"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 

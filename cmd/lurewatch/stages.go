@@ -42,7 +42,9 @@ func adMessage(topic, id string, data []byte) bus.Message {
 	}}
 }
 
-func decodeRaw(m bus.Message) (*ad.Raw, error) { return ad.DecodeRaw(m.Value, m.Headers[ad.HeaderSchemaVersion]) }
+func decodeRaw(m bus.Message) (*ad.Raw, error) {
+	return ad.DecodeRaw(m.Value, m.Headers[ad.HeaderSchemaVersion])
+}
 
 func decodeFlagged(m bus.Message) (*ad.Flagged, error) {
 	return ad.DecodeFlagged(m.Value, m.Headers[ad.HeaderSchemaVersion])
