@@ -1,13 +1,21 @@
 package index
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Config holds the index's settings, under the index key.
 type Config struct {
-	// Dir is where the index lives; empty means <data_dir>/index.
+	// Dir is where the index lives: one Bleve index a month under shards/,
+	// and alias.json naming them. Empty means <data_dir>/index.
 	Dir string `yaml:"dir"`
 	// BatchSize is how many flagged ads are written in one batch.
 	BatchSize int `yaml:"batch_size"`
+	// RetentionMonths is how many months of ads are kept, the current one
+	// included; older monthly shards are dropped, after the ads still seen
+	// within the window are moved to the current month. 0 keeps everything.
+	RetentionMonths int `yaml:"retention_months"`
 }
 
 // Defaults fills the unset fields.
@@ -21,6 +29,9 @@ func (c *Config) Defaults() {
 func (c *Config) Validate() error {
 	if c.BatchSize < 1 || c.BatchSize > 10000 {
 		return errors.New("batch_size: must be between 1 and 10000")
+	}
+	if c.RetentionMonths < 0 || c.RetentionMonths > 1200 {
+		return fmt.Errorf("retention_months: must be between 0 (keep all) and 1200; got %d", c.RetentionMonths)
 	}
 	return nil
 }

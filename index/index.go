@@ -1,5 +1,7 @@
-// Package index remembers flagged ads in a Bleve index and finds them again.
-// It is the only package that imports Bleve.
+// Package index remembers flagged ads in Bleve and finds them again: the
+// mapping and analyzers for ads in ten languages, a batched idempotent
+// writer, monthly shards behind one alias, queries with filters, facets and
+// highlighting. It is the only package that imports Bleve.
 package index
 
 import (
@@ -7,15 +9,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/lurewatch/lurewatch/pkg/ad"
 )
 
 // Doc is a flagged ad as the index keeps it: the latest version and verdict,
-// and when it was first and last seen.
+// and when it was first and last seen (the crawler's fetch times).
 type Doc struct {
 	ad.Flagged
 	FirstSeen time.Time `json:"first_seen"`
@@ -23,148 +31,182 @@ type Doc struct {
 	TimesSeen int       `json:"times_seen"`
 }
 
-// searchDoc is what Bleve indexes of a Doc.
-type searchDoc struct {
-	Title     string    `json:"title"`
-	Body      string    `json:"body"`
-	Location  string    `json:"location"`
-	Company   string    `json:"company"`
-	Source    string    `json:"source"`
-	Level     string    `json:"level"`
-	Rules     []string  `json:"rules"`
-	Score     float64   `json:"score"`
-	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
-}
-
-// Index is a Bleve index of flagged ads. It has one writer.
-type Index struct {
-	idx bleve.Index
-	now func() time.Time
-}
-
-// Open opens the index in dir, creating it if absent.
-func Open(dir string) (*Index, error) {
-	idx, err := bleve.Open(dir)
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, err
-		}
-		os.Remove(dir) // bleve wants to create the directory itself
-		idx, err = bleve.New(dir, bleve.NewIndexMapping())
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
-	}
-	return &Index{idx: idx, now: time.Now}, nil
-}
-
-// Close closes the index.
-func (i *Index) Close() error { return i.idx.Close() }
-
-// Upsert writes the ads in one batch, keyed by ad id: a new ad is added, a
-// known one updated, keeping when it was first seen and counting sightings.
-// When Upsert returns nil the batch is on disk.
-func (i *Index) Upsert(ctx context.Context, ads []*ad.Flagged) error {
-	b := i.idx.NewBatch()
-	now := i.now().UTC()
-	pending := map[string]*Doc{}
-	for _, f := range ads {
-		d, ok := pending[f.ID]
-		if !ok {
-			prev, err := i.Get(ctx, f.ID)
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
-			d = &Doc{FirstSeen: now}
-			if prev != nil {
-				d = prev
-			}
-			pending[f.ID] = d
-		}
-		d.Flagged = *f
-		d.LastSeen = now
-		d.TimesSeen++
-	}
-	for id, d := range pending {
-		if err := b.Index(id, toSearch(d)); err != nil {
-			return fmt.Errorf("index ad %s: %w", id, err)
-		}
-		data, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		b.SetInternal([]byte("doc:"+id), data)
-	}
-	if err := i.idx.Batch(b); err != nil {
-		return fmt.Errorf("index batch of %d: %w", len(ads), err)
-	}
-	return nil
-}
-
-func toSearch(d *Doc) searchDoc {
-	s := searchDoc{Title: d.Title, Body: d.Body, Location: d.Location, Company: d.Company, Source: d.Source,
-		Level: string(d.Verdict.Level), Score: d.Verdict.Score, FirstSeen: d.FirstSeen, LastSeen: d.LastSeen}
-	for _, h := range d.Verdict.Hits {
-		s.Rules = append(s.Rules, h.Rule)
-	}
-	return s
-}
-
 // ErrNotFound is returned for an id the index does not hold.
 var ErrNotFound = errors.New("ad not found")
 
+// Index is the flagged ads' index: monthly Bleve shards behind one alias.
+// It has one writer (Upsert) and any number of readers.
+type Index struct {
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+	now     func() time.Time
+	mapping *mapping.IndexMappingImpl
+	mapID   string
+
+	// writeMu makes Upsert and shard maintenance one writer.
+	writeMu    sync.Mutex
+	lastExpire time.Time
+
+	// mu guards shards and alias: searches hold it shared, so a shard is
+	// never closed under a running search.
+	mu     sync.RWMutex
+	shards map[string]*shard // by month, "2006-01"
+	alias  bleve.IndexAlias
+}
+
+// Option sets a collaborator of the index.
+type Option func(*Index)
+
+// WithLogger logs to l.
+func WithLogger(l *slog.Logger) Option { return func(i *Index) { i.log = l } }
+
+// WithMetrics registers the index's metrics with reg.
+func WithMetrics(reg prometheus.Registerer) Option {
+	return func(i *Index) { i.metrics = newMetrics(reg) }
+}
+
+// WithClock sets the clock that retention reads, for tests.
+func WithClock(now func() time.Time) Option { return func(i *Index) { i.now = now } }
+
+// withMapping replaces the mapping, for the benchmark's baseline and the
+// reindexing tests.
+func withMapping(m *mapping.IndexMappingImpl) Option {
+	return func(i *Index) { i.mapping = m }
+}
+
+// Open opens the index in cfg.Dir, creating it if absent. A shard built
+// under an older mapping is reindexed into a new shard first, and shards
+// past the retention are dropped.
+func Open(cfg Config, opts ...Option) (*Index, error) {
+	cfg.Defaults()
+	if cfg.Dir == "" {
+		return nil, errors.New("open index: no directory configured (index.dir)")
+	}
+	i := &Index{cfg: cfg, now: time.Now, shards: map[string]*shard{}, alias: bleve.NewIndexAlias()}
+	for _, o := range opts {
+		o(i)
+	}
+	if i.log == nil {
+		i.log = slog.New(slog.DiscardHandler)
+	}
+	if i.metrics == nil {
+		i.metrics = newMetrics(nil)
+	}
+	if i.mapping == nil {
+		i.mapping = newMapping()
+	}
+	i.mapID = mappingID(i.mapping)
+	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	if err := i.openShards(); err != nil {
+		i.Close()
+		return nil, err
+	}
+	if err := i.importLegacy(); err != nil {
+		i.Close()
+		return nil, err
+	}
+	i.writeMu.Lock()
+	err := i.expire(i.now().UTC())
+	i.writeMu.Unlock()
+	if err != nil {
+		i.Close()
+		return nil, err
+	}
+	i.updateGauges()
+	return i, nil
+}
+
+// Close closes every shard. Every batch Upsert returned for is on disk
+// already.
+func (i *Index) Close() error {
+	i.writeMu.Lock()
+	defer i.writeMu.Unlock()
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	var errs []error
+	for m, s := range i.shards {
+		if err := s.idx.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close shard %s: %w", m, err))
+		}
+		delete(i.shards, m)
+	}
+	return errors.Join(errs...)
+}
+
+// Count returns how many ads the index holds.
+func (i *Index) Count() (uint64, error) {
+	i.mu.RLock()
+	defer i.mu.RUnlock()
+	var n uint64
+	for m, s := range i.shards {
+		c, err := s.idx.DocCount()
+		if err != nil {
+			return 0, fmt.Errorf("count shard %s: %w", m, err)
+		}
+		n += c
+	}
+	return n, nil
+}
+
+// Shards lists the months the index holds a shard for, oldest first.
+func (i *Index) Shards() []string {
+	i.mu.RLock()
+	defer i.mu.RUnlock()
+	return sortedMonths(i.shards)
+}
+
 // Get returns the ad with the id.
-func (i *Index) Get(_ context.Context, id string) (*Doc, error) {
-	data, err := i.idx.GetInternal([]byte("doc:" + id))
+func (i *Index) Get(ctx context.Context, id string) (*Doc, error) {
+	start := time.Now()
+	defer func() { i.metrics.queryDur.WithLabelValues("get").Observe(time.Since(start).Seconds()) }()
+	i.mu.RLock()
+	defer i.mu.RUnlock()
+	if len(i.shards) == 0 {
+		return nil, ErrNotFound
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 4, 0, false)
+	req.Fields = []string{fieldDoc}
+	res, err := i.alias.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("get ad %s: %w", id, err)
 	}
-	if data == nil {
+	var best *Doc
+	for _, h := range res.Hits {
+		d, err := hitDoc(h.ID, h.Fields)
+		if err != nil {
+			return nil, err
+		}
+		if best == nil || d.LastSeen.After(best.LastSeen) {
+			best = d
+		}
+	}
+	if best == nil {
 		return nil, ErrNotFound
 	}
+	return best, nil
+}
+
+// hitDoc decodes the stored Doc of a search hit.
+func hitDoc(id string, fields map[string]any) (*Doc, error) {
+	raw, _ := fields[fieldDoc].(string)
+	if raw == "" {
+		return nil, fmt.Errorf("ad %s is indexed without its stored form", id)
+	}
 	var d Doc
-	if err := json.Unmarshal(data, &d); err != nil {
+	if err := json.Unmarshal([]byte(raw), &d); err != nil {
 		return nil, fmt.Errorf("ad %s is stored corrupt: %w", id, err)
 	}
 	return &d, nil
 }
 
-// Count returns how many ads the index holds.
-func (i *Index) Count() (uint64, error) { return i.idx.DocCount() }
-
-// Result is one page of matching ads.
-type Result struct {
-	Total uint64 `json:"total"`
-	Hits  []Hit  `json:"hits"`
-	Took  string `json:"took"`
-}
-
-// Hit is one matching ad.
-type Hit struct {
-	Score float64 `json:"match"`
-	Doc   *Doc    `json:"ad"`
-}
-
-// Search finds ads matching a query string in Bleve syntax ("" matches all).
-func (i *Index) Search(ctx context.Context, q string, size, from int) (*Result, error) {
-	var req *bleve.SearchRequest
-	if q == "" {
-		req = bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), size, from, false)
-	} else {
-		req = bleve.NewSearchRequestOptions(bleve.NewQueryStringQuery(q), size, from, false)
+func (i *Index) updateGauges() {
+	if n, err := i.Count(); err == nil {
+		i.metrics.docs.Set(float64(n))
 	}
-	res, err := i.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q, err)
-	}
-	out := &Result{Total: res.Total, Took: res.Took.String()}
-	for _, h := range res.Hits {
-		d, err := i.Get(ctx, h.ID)
-		if err != nil {
-			return nil, err
-		}
-		out.Hits = append(out.Hits, Hit{Score: h.Score, Doc: d})
-	}
-	return out, nil
+	i.mu.RLock()
+	i.metrics.shards.Set(float64(len(i.shards)))
+	i.mu.RUnlock()
 }

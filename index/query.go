@@ -1,0 +1,261 @@
+package index
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
+)
+
+// Query is a search of the flagged ads.
+type Query struct {
+	// Text is a query string in Bleve's syntax: words, "phrases",
+	// field:value, +must, -mustnot, field:>number. Empty matches every ad.
+	// Words without a field are looked for in the title, body, location,
+	// company and contacts; words in Thai, Lao, Khmer, Burmese or Chinese
+	// match as written (as a phrase of letter bigrams).
+	Text string
+	// Filters keep ads whose keyword field has one of the values: values of
+	// one field are alternatives, fields must all hold. Fields are those of
+	// KeywordFields.
+	Filters map[string][]string
+	// MinLevel keeps ads at this level or above.
+	MinLevel ad.Level
+	// DateField is the date that Since and Until bound and the week
+	// histogram counts: posted, first_seen (default) or last_seen.
+	DateField string
+	// Since (inclusive) and Until (exclusive) bound DateField; zero is
+	// unbounded.
+	Since, Until time.Time
+	// SalaryMin and SalaryMax bound the offered salary in USD a month; an
+	// ad with no salary found is left out when either is set.
+	SalaryMin, SalaryMax *float64
+	// Sort is relevance (the default with Text, else -last_seen), or a
+	// field with an optional leading - for descending: posted, first_seen,
+	// last_seen, score, salary, times_seen.
+	Sort string
+	// Size and Offset page through the results.
+	Size, Offset int
+	// Facets names the facets to count: keyword fields, "week" and
+	// "salary". Nil counts none.
+	Facets []string
+	// FacetSize is how many terms a terms facet lists (default 10).
+	FacetSize int
+	// Highlight asks for snippets of title and body with the matched
+	// words marked.
+	Highlight bool
+}
+
+// KeywordFields lists the fields a Query can filter and facet on.
+func KeywordFields() []string { return append([]string(nil), keywordFields...) }
+
+// DefaultFacets are the facets the UI shows.
+func DefaultFacets() []string {
+	return []string{"level", "country", "place", "rule", "category", "lang", "source", "platform", "contact", "job_type", "week", "salary"}
+}
+
+// Limits of a query, so that one request cannot make the index work without
+// bound.
+const (
+	MaxSize      = 200
+	MaxOffset    = 10000
+	maxFacetSize = 100
+)
+
+// sortFields maps the API's sort names to index fields.
+var sortFields = map[string]string{
+	"posted": fieldPosted, "first_seen": fieldFirstSeen, "last_seen": fieldLastSeen,
+	"score": fieldScore, "salary": fieldSalary, "times_seen": fieldTimesSeen,
+}
+
+var dateFields = map[string]string{
+	"": fieldFirstSeen, "posted": fieldPosted, "first_seen": fieldFirstSeen, "last_seen": fieldLastSeen,
+}
+
+// Validate reports the first part of q the index cannot answer, naming it.
+func (q *Query) Validate() error {
+	for f := range q.Filters {
+		if !isKeywordField(f) {
+			return fmt.Errorf("filter %q: not a keyword field (one of %s)", f, strings.Join(keywordFields, ", "))
+		}
+	}
+	if q.MinLevel != "" && q.MinLevel.Rank() < 0 {
+		return fmt.Errorf("min_level %q: not none, low, medium, high or critical", q.MinLevel)
+	}
+	if _, ok := dateFields[q.DateField]; !ok {
+		return fmt.Errorf("date_field %q: not posted, first_seen or last_seen", q.DateField)
+	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && q.Until.Before(q.Since) {
+		return fmt.Errorf("date range: until %s is before since %s", q.Until.Format(time.DateOnly), q.Since.Format(time.DateOnly))
+	}
+	if q.SalaryMin != nil && q.SalaryMax != nil && *q.SalaryMax < *q.SalaryMin {
+		return fmt.Errorf("salary range: max %g is below min %g", *q.SalaryMax, *q.SalaryMin)
+	}
+	if s := strings.TrimPrefix(q.Sort, "-"); s != "" && s != "relevance" && sortFields[s] == "" {
+		return fmt.Errorf("sort %q: not relevance or one of posted, first_seen, last_seen, score, salary, times_seen (- for descending)", q.Sort)
+	}
+	if q.Size < 0 || q.Size > MaxSize {
+		return fmt.Errorf("size %d: must be between 0 and %d", q.Size, MaxSize)
+	}
+	if q.Offset < 0 || q.Offset > MaxOffset {
+		return fmt.Errorf("from %d: must be between 0 and %d", q.Offset, MaxOffset)
+	}
+	for _, f := range q.Facets {
+		if f != "week" && f != "salary" && !isKeywordField(f) {
+			return fmt.Errorf("facet %q: not week, salary or a keyword field", f)
+		}
+	}
+	if q.FacetSize < 0 || q.FacetSize > maxFacetSize {
+		return fmt.Errorf("facet_size %d: must be between 0 and %d", q.FacetSize, maxFacetSize)
+	}
+	return nil
+}
+
+// build turns q into a Bleve query: the text query, with the filters as a
+// non-scoring filter beside it.
+func (q *Query) build() (query.Query, error) {
+	var text query.Query
+	if strings.TrimSpace(q.Text) == "" {
+		text = query.NewMatchAllQuery()
+	} else {
+		parsed, err := query.NewQueryStringQuery(q.Text).Parse()
+		if err != nil {
+			return nil, fmt.Errorf("query %q: %w", q.Text, err)
+		}
+		text = rewriteQuery(parsed)
+	}
+	var filters []query.Query
+	for _, f := range keywordFields { // a fixed order, for stable plans
+		vals := q.Filters[f]
+		if len(vals) == 0 {
+			continue
+		}
+		var alts []query.Query
+		for _, v := range vals {
+			t := query.NewTermQuery(strings.ToLower(strings.TrimSpace(v)))
+			t.SetField(f)
+			alts = append(alts, t)
+		}
+		filters = append(filters, query.NewDisjunctionQuery(alts))
+	}
+	if q.MinLevel != "" {
+		lo := float64(q.MinLevel.Rank())
+		inc := true
+		r := query.NewNumericRangeInclusiveQuery(&lo, nil, &inc, nil)
+		r.SetField(fieldLevelRank)
+		filters = append(filters, r)
+	}
+	if !q.Since.IsZero() || !q.Until.IsZero() {
+		inc, exc := true, false
+		r := query.NewDateRangeInclusiveQuery(q.Since, q.Until, &inc, &exc)
+		r.SetField(dateFields[q.DateField])
+		filters = append(filters, r)
+	}
+	if q.SalaryMin != nil || q.SalaryMax != nil {
+		inc := true
+		r := query.NewNumericRangeInclusiveQuery(q.SalaryMin, q.SalaryMax, &inc, &inc)
+		r.SetField(fieldSalary)
+		filters = append(filters, r)
+	}
+	if len(filters) == 0 {
+		return text, nil
+	}
+	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
+	b.AddFilter(query.NewConjunctionQuery(filters))
+	return b, nil
+}
+
+// rewriteQuery fits a parsed query string to the mapping. A clause without
+// a field becomes a disjunction over the text fields (there is no _all
+// field), and a match in a script without spaces becomes a phrase of its
+// bigrams, so that a Thai or Chinese word matches where it is written
+// rather than wherever one of its letter pairs occurs.
+func rewriteQuery(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		if q.Must != nil {
+			q.Must = rewriteQuery(q.Must)
+		}
+		if q.Should != nil {
+			q.Should = rewriteQuery(q.Should)
+		}
+		if q.MustNot != nil {
+			q.MustNot = rewriteQuery(q.MustNot)
+		}
+		return q
+	case *query.ConjunctionQuery:
+		for k := range q.Conjuncts {
+			q.Conjuncts[k] = rewriteQuery(q.Conjuncts[k])
+		}
+		return q
+	case *query.DisjunctionQuery:
+		for k := range q.Disjuncts {
+			q.Disjuncts[k] = rewriteQuery(q.Disjuncts[k])
+		}
+		return q
+	case *query.MatchQuery:
+		if q.FieldVal == "" {
+			return overTextFields(func(field string, boost float64) query.Query {
+				c := *q
+				c.SetField(field)
+				c.SetBoost(boost * q.Boost())
+				return matchFor(&c)
+			})
+		}
+		return matchFor(q)
+	case *query.MatchPhraseQuery:
+		if q.FieldVal == "" {
+			return overTextFields(func(field string, boost float64) query.Query {
+				c := *q
+				c.SetField(field)
+				c.SetBoost(boost * q.Boost())
+				return &c
+			})
+		}
+		return q
+	case *query.WildcardQuery:
+		q.Wildcard = strings.ToLower(q.Wildcard)
+		if q.FieldVal == "" {
+			return overTextFields(func(field string, _ float64) query.Query {
+				c := *q
+				c.SetField(field)
+				return &c
+			})
+		}
+		return q
+	case *query.RegexpQuery:
+		if q.FieldVal == "" {
+			return overTextFields(func(field string, _ float64) query.Query {
+				c := *q
+				c.SetField(field)
+				return &c
+			})
+		}
+		return q
+	}
+	return q
+}
+
+// matchFor turns a match in a script without spaces into a phrase.
+func matchFor(q *query.MatchQuery) query.Query {
+	if isTextField(q.FieldVal) && q.Fuzziness == 0 && spaceless(q.Match) {
+		p := query.NewMatchPhraseQuery(q.Match)
+		p.SetField(q.FieldVal)
+		if q.BoostVal != nil {
+			p.SetBoost(q.Boost())
+		}
+		return p
+	}
+	return q
+}
+
+func overTextFields(each func(field string, boost float64) query.Query) query.Query {
+	alts := make([]query.Query, 0, len(textFields))
+	for _, f := range textFields {
+		alts = append(alts, each(f.name, f.boost))
+	}
+	return query.NewDisjunctionQuery(alts)
+}

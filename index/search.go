@@ -1,0 +1,301 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+)
+
+// Result is one page of matching ads, with the facets of all of them.
+type Result struct {
+	Total  uint64            `json:"total"`
+	TookMS float64           `json:"took_ms"`
+	Hits   []Hit             `json:"hits"`
+	Facets map[string]*Facet `json:"facets,omitempty"`
+}
+
+// Hit is one matching ad.
+type Hit struct {
+	ID    string  `json:"id"`
+	Match float64 `json:"match"`
+	// Highlights are snippets of the ad's fields with the query's words
+	// marked: the title whole, the body's best passages.
+	Highlights []Snippet `json:"highlights,omitempty"`
+	Doc        *Doc      `json:"ad"`
+}
+
+// Facet counts the matching ads by one field's values (Terms) or by ranges
+// (Ranges: weeks, salary bands).
+type Facet struct {
+	Field string `json:"field"`
+	// Total is the number of values counted; an ad with two places counts
+	// twice.
+	Total   int         `json:"total"`
+	Missing int         `json:"missing"`
+	Other   int         `json:"other"`
+	Terms   []TermCount `json:"terms,omitempty"`
+	Ranges  []Range     `json:"ranges,omitempty"`
+}
+
+// TermCount is one value of a terms facet.
+type TermCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// Range is one bucket of a range facet. From is inclusive, To exclusive;
+// nil is unbounded. Dates are RFC 3339.
+type Range struct {
+	Name  string `json:"name"`
+	From  any    `json:"from,omitempty"`
+	To    any    `json:"to,omitempty"`
+	Count int    `json:"count"`
+}
+
+// salaryBands are the salary facet's buckets, in USD a month: lures offer
+// well above what the job would pay at home.
+var salaryBands = []struct {
+	name     string
+	min, max float64
+}{
+	{"< 500", 0, 500},
+	{"500–1,000", 500, 1000},
+	{"1,000–2,000", 1000, 2000},
+	{"2,000–5,000", 2000, 5000},
+	{"≥ 5,000", 5000, 0},
+}
+
+// weeksShown is how many weeks the week histogram covers without a date
+// range.
+const weeksShown = 12
+
+// Search finds the ads matching q.
+func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	start := time.Now()
+	defer func() { i.metrics.queryDur.WithLabelValues("search").Observe(time.Since(start).Seconds()) }()
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	bq, err := q.build()
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(bq, q.Size, q.Offset, false)
+	req.Fields = []string{fieldDoc}
+	req.IncludeLocations = q.Highlight
+	req.SortBy(q.sortOrder())
+	facetSize := q.FacetSize
+	if facetSize == 0 {
+		facetSize = 10
+	}
+	weeks := q.weeks(i.now())
+	for _, f := range q.Facets {
+		switch f {
+		case "week":
+			fr := bleve.NewFacetRequest(dateFields[q.DateField], len(weeks))
+			for _, w := range weeks {
+				fr.AddDateTimeRange(w.Format(time.DateOnly), w, w.AddDate(0, 0, 7))
+			}
+			req.AddFacet(f, fr)
+		case "salary":
+			fr := bleve.NewFacetRequest(fieldSalary, len(salaryBands))
+			for _, b := range salaryBands {
+				lo, hi := b.min, b.max
+				var min, max *float64
+				if lo > 0 {
+					min = &lo
+				}
+				if hi > 0 {
+					max = &hi
+				}
+				fr.AddNumericRange(b.name, min, max)
+			}
+			req.AddFacet(f, fr)
+		default:
+			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		}
+	}
+
+	i.mu.RLock()
+	var res *bleve.SearchResult
+	if len(i.shards) > 0 {
+		res, err = i.alias.SearchInContext(ctx, req)
+	}
+	i.mu.RUnlock()
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	out := &Result{Hits: []Hit{}}
+	if res == nil {
+		out.Facets = emptyFacets(q.Facets)
+		return out, nil
+	}
+	out.Total = res.Total
+	for _, h := range res.Hits {
+		d, err := hitDoc(h.ID, h.Fields)
+		if err != nil {
+			return nil, err
+		}
+		hit := Hit{ID: h.ID, Match: h.Score, Doc: d}
+		if q.Highlight {
+			hit.Highlights = snippets(d, h.Locations)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	out.Facets = convertFacets(res.Facets, q.Facets, weeks)
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+func (q *Query) sortOrder() []string {
+	s := q.Sort
+	if s == "" || s == "relevance" {
+		if strings.TrimSpace(q.Text) == "" {
+			return []string{"-" + fieldLastSeen, "_id"}
+		}
+		return []string{"-_score", "-" + fieldLastSeen, "_id"}
+	}
+	desc := strings.HasPrefix(s, "-")
+	f := sortFields[strings.TrimPrefix(s, "-")]
+	if desc {
+		f = "-" + f
+	}
+	return []string{f, "-_score", "_id"}
+}
+
+// weeks are the Mondays that start the week histogram's buckets: the
+// query's date range, or the last weeksShown weeks.
+func (q *Query) weeks(now time.Time) []time.Time {
+	to := now.UTC()
+	if !q.Until.IsZero() {
+		to = q.Until.UTC().Add(-time.Nanosecond)
+	}
+	from := to.AddDate(0, 0, -7*(weeksShown-1))
+	if !q.Since.IsZero() {
+		from = q.Since.UTC()
+	}
+	start := weekStart(from)
+	var out []time.Time
+	for w := start; !w.After(to) && len(out) < 520; w = w.AddDate(0, 0, 7) {
+		out = append(out, w)
+	}
+	return out
+}
+
+func weekStart(t time.Time) time.Time {
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	off := (int(d.Weekday()) + 6) % 7 // days since Monday
+	return d.AddDate(0, 0, -off)
+}
+
+func emptyFacets(names []string) map[string]*Facet {
+	if len(names) == 0 {
+		return nil
+	}
+	out := map[string]*Facet{}
+	for _, n := range names {
+		out[n] = &Facet{Field: n}
+	}
+	return out
+}
+
+func convertFacets(in search.FacetResults, names []string, weeks []time.Time) map[string]*Facet {
+	if len(names) == 0 {
+		return nil
+	}
+	out := map[string]*Facet{}
+	for _, n := range names {
+		fr := in[n]
+		f := &Facet{Field: n}
+		out[n] = f
+		if fr == nil {
+			continue
+		}
+		f.Total, f.Missing, f.Other = fr.Total, fr.Missing, fr.Other
+		switch n {
+		case "week":
+			counts := map[string]int{}
+			for _, r := range fr.DateRanges {
+				counts[r.Name] = r.Count
+			}
+			for _, w := range weeks {
+				name := w.Format(time.DateOnly)
+				f.Ranges = append(f.Ranges, Range{Name: name, From: w.Format(time.RFC3339), To: w.AddDate(0, 0, 7).Format(time.RFC3339), Count: counts[name]})
+			}
+		case "salary":
+			counts := map[string]int{}
+			for _, r := range fr.NumericRanges {
+				counts[r.Name] = r.Count
+			}
+			for _, b := range salaryBands {
+				r := Range{Name: b.name, Count: counts[b.name]}
+				if b.min > 0 {
+					r.From = b.min
+				}
+				if b.max > 0 {
+					r.To = b.max
+				}
+				f.Ranges = append(f.Ranges, r)
+			}
+		default:
+			for _, t := range fr.Terms.Terms() {
+				f.Terms = append(f.Terms, TermCount{Term: t.Term, Count: t.Count})
+			}
+			sort.SliceStable(f.Terms, func(a, b int) bool {
+				if f.Terms[a].Count != f.Terms[b].Count {
+					return f.Terms[a].Count > f.Terms[b].Count
+				}
+				return f.Terms[a].Term < f.Terms[b].Term
+			})
+		}
+	}
+	return out
+}
+
+// Similar are ads related to one: those sharing a contact handle, and those
+// with the same text (content hash) elsewhere or under another id.
+type Similar struct {
+	SameContact []*Doc `json:"same_contact"`
+	SameContent []*Doc `json:"same_content"`
+}
+
+// Similar finds up to size ads of each kind related to the ad with id.
+func (i *Index) Similar(ctx context.Context, id string, size int) (*Similar, error) {
+	start := time.Now()
+	defer func() { i.metrics.queryDur.WithLabelValues("similar").Observe(time.Since(start).Seconds()) }()
+	d, err := i.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &Similar{SameContact: []*Doc{}, SameContent: []*Doc{}}
+	if keys := contactKeys(d); len(keys) > 0 {
+		res, err := i.Search(ctx, Query{Filters: map[string][]string{"contact": keys}, Size: size + 1})
+		if err != nil {
+			return nil, err
+		}
+		out.SameContact = others(res, id, size)
+	}
+	if d.ContentHash != "" {
+		res, err := i.Search(ctx, Query{Filters: map[string][]string{"content_hash": {d.ContentHash}}, Size: size + 1})
+		if err != nil {
+			return nil, err
+		}
+		out.SameContent = others(res, id, size)
+	}
+	return out, nil
+}
+
+func others(res *Result, id string, size int) []*Doc {
+	out := []*Doc{}
+	for _, h := range res.Hits {
+		if h.ID != id && len(out) < size {
+			out = append(out, h.Doc)
+		}
+	}
+	return out
+}
