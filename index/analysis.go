@@ -147,10 +147,10 @@ func transparent(r rune) bool {
 // Tokenize implements analysis.Tokenizer.
 func (scriptTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	var (
-		out  analysis.TokenStream
-		pos  = 1
-		i    = 0
-		word []byte // current word's bytes, transparent characters left out
+		out          analysis.TokenStream
+		pos          = 1
+		i            = 0
+		word         []byte // current word's bytes, transparent characters left out
 		wStart, wEnd int
 		inWord       bool
 		// the run of a spaceless script: the byte span of each letter and
