@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -75,8 +76,25 @@ var dateFields = map[string]string{
 	"": fieldFirstSeen, "posted": fieldPosted, "first_seen": fieldFirstSeen, "last_seen": fieldLastSeen,
 }
 
+// ErrBadQuery is wrapped by the error of a query the index cannot answer as
+// asked: a parse error in the text, an unknown field, a bad range.
+var ErrBadQuery = errors.New("bad query")
+
+type badQuery struct{ err error }
+
+func (e badQuery) Error() string   { return e.err.Error() }
+func (e badQuery) Unwrap() []error { return []error{ErrBadQuery, e.err} }
+
 // Validate reports the first part of q the index cannot answer, naming it.
+// The error wraps ErrBadQuery.
 func (q *Query) Validate() error {
+	if err := q.validate(); err != nil {
+		return badQuery{err}
+	}
+	return nil
+}
+
+func (q *Query) validate() error {
 	for f := range q.Filters {
 		if !isKeywordField(f) {
 			return fmt.Errorf("filter %q: not a keyword field (one of %s)", f, strings.Join(keywordFields, ", "))
@@ -123,9 +141,14 @@ func (q *Query) build() (query.Query, error) {
 	} else {
 		parsed, err := query.NewQueryStringQuery(q.Text).Parse()
 		if err != nil {
-			return nil, fmt.Errorf("query %q: %w", q.Text, err)
+			return nil, badQuery{fmt.Errorf("query %q: %w", q.Text, err)}
 		}
 		text = rewriteQuery(parsed)
+		if v, ok := text.(query.ValidatableQuery); ok {
+			if err := v.Validate(); err != nil {
+				return nil, badQuery{fmt.Errorf("query %q: %w", q.Text, err)}
+			}
+		}
 	}
 	var filters []query.Query
 	for _, f := range keywordFields { // a fixed order, for stable plans

@@ -13,6 +13,7 @@ import (
 	"github.com/lurewatch/lurewatch/index"
 	"github.com/lurewatch/lurewatch/pkg/bus"
 	"github.com/lurewatch/lurewatch/pkg/config"
+	"github.com/lurewatch/lurewatch/web"
 )
 
 // defaultConfigFile is read when --config is not given and the file exists.
@@ -29,6 +30,7 @@ type Config struct {
 	Crawler    crawler.Config    `yaml:"crawler"`
 	Classifier classifier.Config `yaml:"classifier"`
 	Index      index.Config      `yaml:"index"`
+	Web        web.Config        `yaml:"web"`
 }
 
 // LogConfig sets up log/slog.
@@ -64,6 +66,12 @@ func (c *Config) Defaults() {
 	}
 	if c.Index.Dir == "" {
 		c.Index.Dir = c.DataDir + "/index"
+	}
+	if c.Web.TokenFile == "" {
+		c.Web.TokenFile = c.DataDir + "/api-token"
+	}
+	if c.Web.AuditLog == "" {
+		c.Web.AuditLog = c.DataDir + "/audit.log"
 	}
 }
 

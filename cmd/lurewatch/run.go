@@ -3,15 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/lurewatch/lurewatch/classifier"
 	"github.com/lurewatch/lurewatch/crawler"
 	"github.com/lurewatch/lurewatch/demo"
-	"github.com/lurewatch/lurewatch/index"
-	"github.com/lurewatch/lurewatch/web"
 )
 
 const runHelp = `
@@ -72,11 +69,16 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	idx, err := index.Open(a.cfg.Index.Dir)
+	idx, err := openIndex(a)
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
+	ui, err := newUI(e.stderr, a, idx)
+	if err != nil {
+		return err
+	}
+	defer ui.Close()
 
 	client, closeBus, err := a.connect(ctx, true)
 	if err != nil {
@@ -84,14 +86,14 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeBus()
 
-	stopHTTP, err := a.serveHTTP(ctx, uiHandler(a, idx))
+	stopHTTP, err := a.serveHTTP(ctx, ui)
 	if err != nil {
 		return err
 	}
 	defer stopHTTP()
 
 	if *demoMode {
-		fmt.Fprintf(e.stderr, "\nlurewatch demo is running. In another terminal:\n  lurewatch search sihanoukville\n  curl 'http://%s/api/search?q=level:high'\nStop with Ctrl-C.\n\n", a.cfg.HTTP.Listen)
+		fmt.Fprintf(e.stderr, "\nlurewatch demo is running. In another terminal:\n  lurewatch search sihanoukville\n  curl -H \"Authorization: Bearer $(cat %s)\" 'http://%s/api/search?q=level:high'\nStop with Ctrl-C.\n\n", a.cfg.Web.TokenFile, a.cfg.HTTP.Listen)
 	}
 
 	prod := client.NewProducer()
@@ -107,6 +109,3 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	a.log.Info("stages stopped; closing")
 	return err
 }
-
-// uiHandler is the web UI and API over the index.
-func uiHandler(a *app, idx *index.Index) http.Handler { return web.New(idx, a.log) }
