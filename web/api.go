@@ -141,7 +141,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, u *who) {
 		s.searchFailed(w, err)
 		return
 	}
-	if !s.record(w, r, u, "search", r.URL.RawQuery, len(res.Hits), true) {
+	if !s.record(w, r, u, "search", r.URL.RawQuery, int(res.Total), true) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
@@ -207,7 +207,7 @@ func (s *Server) apiContact(w http.ResponseWriter, r *http.Request, u *who) {
 		s.searchFailed(w, err)
 		return
 	}
-	if !s.record(w, r, u, "contact", handle, len(res.Hits), true) {
+	if !s.record(w, r, u, "contact", handle, int(res.Total), true) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)

@@ -31,8 +31,9 @@ type AuditEntry struct {
 	Action string `json:"action"`
 	// Query is what was asked: the query string of a search, the ad id, the
 	// handle.
-	Query   string `json:"query,omitempty"`
-	Results *int   `json:"results,omitempty"`
+	Query string `json:"query,omitempty"`
+	// Results is how many ads matched (1 for an ad read).
+	Results *int `json:"results,omitempty"`
 }
 
 func openAudit(path string) (*auditLog, error) {

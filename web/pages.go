@@ -426,7 +426,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, u *who) {
 		s.errorPage(w, u, http.StatusInternalServerError, "The search failed; the server's log says why.")
 		return
 	}
-	if !s.record(w, r, u, "search", r.URL.RawQuery, len(res.Hits), false) {
+	if !s.record(w, r, u, "search", r.URL.RawQuery, int(res.Total), false) {
 		return
 	}
 	view.Total = res.Total
@@ -613,7 +613,7 @@ func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, u *who) {
 		s.errorPage(w, u, http.StatusInternalServerError, "The search failed; the server's log says why.")
 		return
 	}
-	if !s.record(w, r, u, "contact", handle, len(res.Hits), false) {
+	if !s.record(w, r, u, "contact", handle, int(res.Total), false) {
 		return
 	}
 	view := contactPageView{base: baseFor("Handle "+handle, u), Handle: handle, Total: res.Total}
