@@ -203,22 +203,19 @@ func printResults(w io.Writer, q string, res *index.Result) {
 	fmt.Fprintf(w, "%d flagged ads match %q (showing %d)\n", res.Total, q, len(res.Hits))
 	for _, h := range res.Hits {
 		d := h.Doc
-		fmt.Fprintf(w, "\n[%s] score %.1f  %s\n", strings.ToUpper(string(d.Verdict.Level)), d.Verdict.Score, oneLine(d.Title, 100))
-		fmt.Fprintf(w, "  %s · %s · %s · seen %d× since %s\n", d.Source, orDash(d.Location), orDash(d.URL), d.TimesSeen, d.FirstSeen.Format("2006-01-02 15:04"))
+		title, passage := d.Title, ""
 		for _, s := range h.Highlights {
-			if s.Field != "body" {
-				continue
+			switch {
+			case s.Field == "title":
+				title = marked(s.Parts)
+			case s.Field == "body" && passage == "":
+				passage = marked(s.Parts)
 			}
-			var b strings.Builder
-			for _, p := range s.Parts {
-				if p.Match {
-					b.WriteString("«" + p.Text + "»")
-				} else {
-					b.WriteString(p.Text)
-				}
-			}
-			fmt.Fprintf(w, "  %s\n", oneLine(b.String(), 160))
-			break
+		}
+		fmt.Fprintf(w, "\n[%s] score %.1f  %s\n", strings.ToUpper(string(d.Verdict.Level)), d.Verdict.Score, oneLine(title, 100))
+		fmt.Fprintf(w, "  %s · %s · %s · seen %d× since %s\n", d.Source, orDash(d.Location), orDash(d.URL), d.TimesSeen, d.FirstSeen.Format("2006-01-02 15:04"))
+		if passage != "" {
+			fmt.Fprintf(w, "  %s\n", oneLine(passage, 160))
 		}
 		for _, hit := range d.Verdict.Hits {
 			var words []string
@@ -229,6 +226,19 @@ func printResults(w io.Writer, q string, res *index.Result) {
 		}
 		fmt.Fprintf(w, "  id %s\n", d.ID)
 	}
+}
+
+// marked writes a snippet for a terminal, the matched words in «».
+func marked(parts []index.Part) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Match {
+			b.WriteString("«" + p.Text + "»")
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
 }
 
 func oneLine(s string, limit int) string {
