@@ -21,7 +21,7 @@ type Config struct {
 // Defaults fills the unset fields.
 func (c *Config) Defaults() {
 	if c.BatchSize == 0 {
-		c.BatchSize = 200
+		c.BatchSize = 1000
 	}
 }
 

@@ -133,22 +133,22 @@ func (q *Query) validate() error {
 }
 
 // build turns q into a Bleve query: the text query, with the filters as a
-// non-scoring filter beside it.
-func (q *Query) build() (query.Query, error) {
-	var text query.Query
-	if strings.TrimSpace(q.Text) == "" {
-		text = query.NewMatchAllQuery()
-	} else {
+// non-scoring filter beside it. It also returns the text query alone, whose
+// matches the highlights mark (nil without text).
+func (q *Query) build() (all, text query.Query, err error) {
+	all = query.NewMatchAllQuery()
+	if strings.TrimSpace(q.Text) != "" {
 		parsed, err := query.NewQueryStringQuery(q.Text).Parse()
 		if err != nil {
-			return nil, badQuery{fmt.Errorf("query %q: %w", q.Text, err)}
+			return nil, nil, badQuery{fmt.Errorf("query %q: %w", q.Text, err)}
 		}
 		text = rewriteQuery(parsed)
 		if v, ok := text.(query.ValidatableQuery); ok {
 			if err := v.Validate(); err != nil {
-				return nil, badQuery{fmt.Errorf("query %q: %w", q.Text, err)}
+				return nil, nil, badQuery{fmt.Errorf("query %q: %w", q.Text, err)}
 			}
 		}
+		all = text
 	}
 	var filters []query.Query
 	for _, f := range keywordFields { // a fixed order, for stable plans
@@ -184,11 +184,11 @@ func (q *Query) build() (query.Query, error) {
 		filters = append(filters, r)
 	}
 	if len(filters) == 0 {
-		return text, nil
+		return all, text, nil
 	}
-	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
+	b := query.NewBooleanQuery([]query.Query{all}, nil, nil)
 	b.AddFilter(query.NewConjunctionQuery(filters))
-	return b, nil
+	return b, text, nil
 }
 
 // rewriteQuery fits a parsed query string to the mapping. A clause without

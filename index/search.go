@@ -9,6 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Result is one page of matching ads, with the facets of all of them.
@@ -81,13 +82,12 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	bq, err := q.build()
+	bq, text, err := q.build()
 	if err != nil {
 		return nil, err
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.Size, q.Offset, false)
 	req.Fields = []string{fieldDoc}
-	req.IncludeLocations = q.Highlight
 	req.SortBy(q.sortOrder())
 	facetSize := q.FacetSize
 	if facetSize == 0 {
@@ -136,6 +136,12 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return out, nil
 	}
 	out.Total = res.Total
+	var locs map[string]search.FieldTermLocationMap
+	if q.Highlight && text != nil && len(res.Hits) > 0 {
+		if locs, err = i.locations(ctx, text, res.Hits); err != nil {
+			return nil, err
+		}
+	}
 	for _, h := range res.Hits {
 		d, err := hitDoc(h.ID, h.Fields)
 		if err != nil {
@@ -143,7 +149,7 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		hit := Hit{ID: h.ID, Match: h.Score, Doc: d}
 		if q.Highlight {
-			hit.Highlights = snippets(d, h.Locations)
+			hit.Highlights = snippets(d, locs[h.ID])
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -152,20 +158,46 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	return out, nil
 }
 
+// locations finds where the text query matched in the page's hits: a
+// second, small search over just those ads. Asking the first search for
+// locations would decode them for every matching ad, not just the page.
+func (i *Index) locations(ctx context.Context, text query.Query, hits search.DocumentMatchCollection) (map[string]search.FieldTermLocationMap, error) {
+	ids := make([]string, len(hits))
+	for k, h := range hits {
+		ids[k] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text}), len(ids), 0, false)
+	req.IncludeLocations = true
+	req.Score = "none"
+	i.mu.RLock()
+	res, err := i.alias.SearchInContext(ctx, req)
+	i.mu.RUnlock()
+	if err != nil {
+		return nil, fmt.Errorf("highlight: %w", err)
+	}
+	out := make(map[string]search.FieldTermLocationMap, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Locations
+	}
+	return out, nil
+}
+
+// sortOrder is the Bleve sort of q. Ties keep the index's order: a tie
+// breaker such as _id would be read for every matching ad.
 func (q *Query) sortOrder() []string {
 	s := q.Sort
 	if s == "" || s == "relevance" {
 		if strings.TrimSpace(q.Text) == "" {
-			return []string{"-" + fieldLastSeen, "_id"}
+			return []string{"-" + fieldLastSeen}
 		}
-		return []string{"-_score", "-" + fieldLastSeen, "_id"}
+		return []string{"-_score"}
 	}
 	desc := strings.HasPrefix(s, "-")
 	f := sortFields[strings.TrimPrefix(s, "-")]
 	if desc {
 		f = "-" + f
 	}
-	return []string{f, "-_score", "_id"}
+	return []string{f, "-_score"}
 }
 
 // weeks are the Mondays that start the week histogram's buckets: the
