@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -161,6 +162,7 @@ func (scriptTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	flushWord := func() {
 		if inWord && len(word) > 0 {
 			out = append(out, &analysis.Token{Start: wStart, End: wEnd, Term: append([]byte(nil), word...), Position: pos, Type: analysis.AlphaNumeric})
+			out = append(out, handleParts(input[wStart:wEnd], word, wStart, pos)...)
 			pos++
 		}
 		word, inWord = word[:0], false
@@ -190,6 +192,13 @@ func (scriptTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			continue
 		}
 		if transparent(r) {
+			i += size
+			continue
+		}
+		if r == 0x2029 { // partSep: a gap, so that phrases stay in one part
+			flushWord()
+			flushRun()
+			pos += 100
 			i += size
 			continue
 		}
@@ -234,6 +243,28 @@ func (scriptTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
+// handleParts splits a word joined by underscores, as handles are
+// (tuyendung_dna), into its parts, at the word's own position, so that
+// either the handle or a part of it finds the ad.
+func handleParts(raw, word []byte, offset, pos int) []*analysis.Token {
+	if !bytes.ContainsFunc(word, isConnector) {
+		return nil
+	}
+	var out []*analysis.Token
+	at := 0
+	for _, part := range bytes.FieldsFunc(word, isConnector) {
+		start, end := offset, offset+len(raw) // transparent characters may sit inside
+		if k := bytes.Index(raw[at:], part); k >= 0 {
+			start, end = offset+at+k, offset+at+k+len(part)
+			at += k + len(part)
+		}
+		out = append(out, &analysis.Token{Start: start, End: end, Term: append([]byte(nil), part...), Position: pos, Type: analysis.AlphaNumeric})
+	}
+	return out
+}
+
+func isConnector(r rune) bool { return unicode.Is(unicode.Pc, r) }
+
 // cluster is a base character with its combining marks.
 type cluster struct {
 	start, end int
@@ -256,12 +287,22 @@ func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 }
 
 func foldTerm(term []byte) []byte {
-	ascii := true
-	for _, b := range term {
-		if b >= 0x80 {
-			ascii = false
+	ascii, plain := true, true
+	for k := 0; k < len(term); {
+		if term[k] < 0x80 {
+			k++
+			continue
+		}
+		ascii = false
+		r, size := utf8.DecodeRune(term[k:])
+		k += size
+		if !foldsToItself(r) {
+			plain = false
 			break
 		}
+	}
+	if !ascii && plain {
+		return term
 	}
 	if ascii {
 		for k, b := range term {
@@ -271,6 +312,12 @@ func foldTerm(term []byte) []byte {
 		}
 		return term
 	}
+	return foldSlow(term)
+}
+
+// foldSlow folds any term: compatibility decomposition, case, Latin
+// accents, digits, then canonical composition.
+func foldSlow(term []byte) []byte {
 	s := norm.NFKD.Bytes(term)
 	out := make([]byte, 0, len(s))
 	prevLatin := false
@@ -293,6 +340,26 @@ func foldTerm(term []byte) []byte {
 		out = utf8.AppendRune(out, unicode.ToLower(r))
 	}
 	return norm.NFC.Bytes(out)
+}
+
+// foldsToItself reports letters that folding leaves as they are: those of
+// the scripts without spaces, but for their digits and the few letters with
+// a compatibility decomposition (Thai and Lao SARA AM, Lao HO NO/HO MO).
+// It spares the bigrams, most tokens of those scripts, the normalisation.
+func foldsToItself(r rune) bool {
+	switch {
+	case r >= 0x0E00 && r <= 0x0E7F: // Thai
+		return r != 0x0E33 && (r < 0x0E50 || r > 0x0E59)
+	case r >= 0x0E80 && r <= 0x0EFF: // Lao
+		return r != 0x0EB3 && r != 0x0EDC && r != 0x0EDD && (r < 0x0ED0 || r > 0x0ED9)
+	case r >= 0x1780 && r <= 0x17FF: // Khmer
+		return r < 0x17E0 || r > 0x17E9
+	case r >= 0x1000 && r <= 0x109F: // Myanmar
+		return (r < 0x1040 || r > 0x1049) && (r < 0x1090 || r > 0x1099) && r != 0x1026
+	case r >= 0x4E00 && r <= 0x9FFF: // CJK unified ideographs
+		return true
+	}
+	return false
 }
 
 // digitValue returns the value of a decimal digit of any script. Unicode

@@ -23,7 +23,7 @@ func TestScriptTokenizer(t *testing.T) {
 		want     []string
 	}{
 		{"english words", "No experience needed!", []string{"No", "experience", "needed"}},
-		{"handle keeps underscore", "Telegram @goldenbay_hr", []string{"Telegram", "goldenbay_hr"}},
+		{"handle whole and in parts", "Telegram @goldenbay_hr", []string{"Telegram", "goldenbay_hr", "goldenbay", "hr"}},
 		{"thai bigrams of letters with their marks", "กัมพูชา", []string{"กัม", "มพู", "พูช", "ชา"}},
 		{"thai word alone", "ที่", []string{"ที่"}},
 		{"khmer run broken by zero-width space stays one run", "ព្រះ\u200bសីហនុ", []string{"ព្រះ", "រះសី", "សីហ", "ហនុ"}},
@@ -57,7 +57,7 @@ func TestTokenOffsetsPointIntoTheText(t *testing.T) {
 
 func TestFold(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"ＴＧ：＠ｔｅｃｈ＿ｈｒ＿ｍａｘ", "tg|tech_hr_max"},
+		{"ＴＧ：＠ｔｅｃｈ＿ｈｒ＿ｍａｘ", "tg|tech_hr_max|tech|hr|max"},
 		{"Lương Đà Nẵng", "luong|da|nang"},
 		{"ប្រាក់ខែ ១៥០០", "ប្រា|រាក់|ក់ខែ|1500"},
 		{"SIHANOUKVILLE", "sihanoukville"},
@@ -65,6 +65,20 @@ func TestFold(t *testing.T) {
 	} {
 		if got := strings.Join(terms(tc.in, true), "|"); got != tc.want {
 			t.Errorf("fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// The shortcut for letters that fold to themselves agrees with folding them
+// the long way, for every letter it takes.
+func TestFoldShortcutAgrees(t *testing.T) {
+	for r := rune(0x0E00); r <= 0x9FFF; r++ {
+		if !foldsToItself(r) {
+			continue
+		}
+		in := string(r)
+		if got := string(foldSlow([]byte(in))); got != in {
+			t.Errorf("U+%04X %q folds to %q, not itself", r, in, got)
 		}
 	}
 }

@@ -36,31 +36,35 @@ const snippetBytes = 240
 // snippets marks the query's matches in the title and the best passages of
 // the body (and in location and company, when they matched).
 func snippets(d *Doc, locs search.FieldTermLocationMap) []Snippet {
+	_, parts := textParts(d)
 	marks := map[string][]Mark{}
 	for field, terms := range locs {
-		sf := snippetField(field)
-		if sf == "" {
-			continue
-		}
 		for _, ls := range terms {
 			for _, l := range ls {
-				if len(l.ArrayPositions) > 0 {
+				start, end := int(l.Start), int(l.End)
+				if field == fieldTitle {
+					marks["title"] = append(marks["title"], Mark{Start: start, End: end})
 					continue
 				}
-				marks[sf] = append(marks[sf], Mark{Start: int(l.Start), End: int(l.End)})
+				for _, p := range parts {
+					if start >= p.start && end <= p.end {
+						marks[p.name] = append(marks[p.name], Mark{Start: start - p.start, End: end - p.start})
+						break
+					}
+				}
 			}
 		}
 	}
 	var out []Snippet
 	if d.Title != "" {
-		out = append(out, Snippet{Field: fieldTitle, Parts: MarkText(d.Title, marks[fieldTitle])})
+		out = append(out, Snippet{Field: "title", Parts: MarkText(d.Title, marks["title"])})
 	}
 	if d.Body != "" {
-		for _, p := range passages(d.Body, marks[fieldBody], 2) {
-			out = append(out, Snippet{Field: fieldBody, Parts: p})
+		for _, p := range passages(d.Body, marks["body"], 2) {
+			out = append(out, Snippet{Field: "body", Parts: p})
 		}
 	}
-	for _, f := range []struct{ name, text string }{{fieldLocation, d.Location}, {fieldCompany, d.Company}} {
+	for _, f := range []struct{ name, text string }{{"location", d.Location}, {"company", d.Company}} {
 		if len(marks[f.name]) > 0 {
 			out = append(out, Snippet{Field: f.name, Parts: MarkText(f.text, marks[f.name])})
 		}

@@ -15,20 +15,15 @@ import (
 // analysisVersion changes whenever the analyzers' code changes in a way that
 // tokenises stored text differently: the mapping's JSON names the analyzers
 // but cannot see their code, and a changed mapping id makes Open reindex.
-const analysisVersion = "2"
+const analysisVersion = "5"
 
 // Field names of the index. The text fields are searched by a query string
 // without a field name; the keyword fields are facets and filters.
 const (
-	fieldTitle    = "title"
-	fieldBody     = "body"
-	fieldLocation = "location"
-	fieldCompany  = "company"
-	fieldContacts = "contacts"
-	fieldTitleEN  = "title_en"
-	fieldBodyEN   = "body_en"
-	fieldTitleMS  = "title_ms"
-	fieldBodyMS   = "body_ms"
+	fieldTitle  = "title"
+	fieldText   = "text"
+	fieldTextEN = "text_en"
+	fieldTextMS = "text_ms"
 
 	fieldSalary    = "salary_usd_month"
 	fieldScore     = "score"
@@ -47,27 +42,55 @@ var keywordFields = []string{
 	"lang", "contact", "job_type", "nationality", "content_hash",
 }
 
-// textFields are searched, in this order of weight, when a query names no
-// field. The stemmed fields are filled only for ads in their language.
+// The text of an ad is indexed as one field, text: its title, body,
+// location, company and contacts joined by partSep. One field rather than
+// five makes a query's disjunction, and the index, smaller; a match is put
+// back in its part by its offset (see textParts). The title is indexed
+// alone as well, to weigh a match there and to answer title:word.
+//
+// textFields are searched, with these weights, when a query names no field.
+// The stemmed fields are filled only for ads in their language.
 var textFields = []struct {
 	name  string
 	boost float64
 }{
-	{fieldTitle, 2}, {fieldBody, 1}, {fieldLocation, 1}, {fieldCompany, 1}, {fieldContacts, 1},
-	{fieldTitleEN, 1.5}, {fieldBodyEN, 0.8}, {fieldTitleMS, 1.5}, {fieldBodyMS, 0.8},
+	{fieldTitle, 1}, {fieldText, 1}, {fieldTextEN, 0.8}, {fieldTextMS, 0.8},
 }
 
-// snippetField is the stored text a text field's matches are marked in.
-func snippetField(field string) string {
-	switch field {
-	case fieldTitle, fieldTitleEN, fieldTitleMS:
-		return fieldTitle
-	case fieldBody, fieldBodyEN, fieldBodyMS:
-		return fieldBody
-	case fieldLocation, fieldCompany:
-		return field
+// fieldAliases let a query name a part of the text: body:passport searches
+// the whole text.
+var fieldAliases = map[string]string{"body": fieldText, "location": fieldText, "company": fieldText, "contacts": fieldText}
+
+// partSep joins the parts of the text. The tokenizer leaves a gap in the
+// positions there, so that no phrase runs from one part into the next.
+const partSep = "\u2029"
+
+// textPart is where one part of an ad's text lies in its joined text.
+type textPart struct {
+	name       string
+	text       string
+	start, end int
+}
+
+// textParts joins the ad's text, and tells where each part lies.
+func textParts(d *Doc) (string, []textPart) {
+	var b strings.Builder
+	var parts []textPart
+	add := func(name, text string) {
+		if b.Len() > 0 {
+			b.WriteString(partSep)
+		}
+		parts = append(parts, textPart{name: name, text: text, start: b.Len(), end: b.Len() + len(text)})
+		b.WriteString(text)
 	}
-	return ""
+	add("title", d.Title)
+	add("body", d.Body)
+	add("location", d.Location)
+	add("company", d.Company)
+	for _, c := range d.Contacts {
+		add("contacts", c)
+	}
+	return b.String(), parts
 }
 
 func isTextField(f string) bool {
@@ -91,15 +114,10 @@ func isKeywordField(f string) bool {
 // searchDoc is what Bleve indexes of a Doc; the Doc itself is stored whole
 // as JSON in the doc field, so that one read returns what the API shows.
 type searchDoc struct {
-	Title    string   `json:"title,omitempty"`
-	Body     string   `json:"body,omitempty"`
-	Location string   `json:"location,omitempty"`
-	Company  string   `json:"company,omitempty"`
-	Contacts []string `json:"contacts,omitempty"`
-	TitleEN  string   `json:"title_en,omitempty"`
-	BodyEN   string   `json:"body_en,omitempty"`
-	TitleMS  string   `json:"title_ms,omitempty"`
-	BodyMS   string   `json:"body_ms,omitempty"`
+	Title  string `json:"title,omitempty"`
+	Text   string `json:"text,omitempty"`
+	TextEN string `json:"text_en,omitempty"`
+	TextMS string `json:"text_ms,omitempty"`
 
 	Source      string   `json:"source,omitempty"`
 	Platform    string   `json:"platform,omitempty"`
@@ -129,8 +147,9 @@ type searchDoc struct {
 func toSearch(d *Doc, docJSON []byte) *searchDoc {
 	v := &d.Verdict
 	x := &v.Extracted
+	text, _ := textParts(d)
 	s := &searchDoc{
-		Title: d.Title, Body: d.Body, Location: d.Location, Company: d.Company, Contacts: d.Contacts,
+		Title: d.Title, Text: text,
 		Source: d.Source, Platform: d.Platform, Level: string(v.Level), ContentHash: d.ContentHash,
 		Country: x.Countries, Place: x.Places, JobType: x.JobTypes, Nationality: x.Nationalities,
 		Score: v.Score, LevelRank: float64(v.Level.Rank()), TimesSeen: float64(d.TimesSeen),
@@ -161,9 +180,9 @@ func toSearch(d *Doc, docJSON []byte) *searchDoc {
 	for _, l := range s.Lang {
 		switch l {
 		case "en":
-			s.TitleEN, s.BodyEN = d.Title, d.Body
+			s.TextEN = text
 		case "id", "ms":
-			s.TitleMS, s.BodyMS = d.Title, d.Body
+			s.TextMS = text
 		}
 	}
 	return s
@@ -237,7 +256,7 @@ func contains(list []string, s string) bool {
 func newMapping() *mapping.IndexMappingImpl {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = analyzerText
-	m.DefaultField = fieldBody
+	m.DefaultField = fieldText
 	m.IndexDynamic = false
 	m.StoreDynamic = false
 	m.DocValuesDynamic = false
@@ -252,13 +271,10 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.DocValues = false
 		dm.AddFieldMappingsAt(name, f)
 	}
-	for _, f := range []string{fieldTitle, fieldBody, fieldLocation, fieldCompany, fieldContacts} {
-		text(f, analyzerText)
-	}
-	text(fieldTitleEN, analyzerEnglish)
-	text(fieldBodyEN, analyzerEnglish)
-	text(fieldTitleMS, analyzerMalay)
-	text(fieldBodyMS, analyzerMalay)
+	text(fieldTitle, analyzerText)
+	text(fieldText, analyzerText)
+	text(fieldTextEN, analyzerEnglish)
+	text(fieldTextMS, analyzerMalay)
 
 	for _, name := range keywordFields {
 		f := bleve.NewKeywordFieldMapping()
@@ -266,14 +282,16 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
-		f.DocValues = true
+		// Doc values serve facets and sorting; a content hash is only
+		// looked up.
+		f.DocValues = name != "content_hash"
 		dm.AddFieldMappingsAt(name, f)
 	}
 	for _, name := range []string{fieldSalary, fieldScore, fieldLevelRank, fieldTimesSeen} {
 		f := bleve.NewNumericFieldMapping()
 		f.Store = false
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.DocValues = name != fieldLevelRank // filtered on, never sorted or faceted
 		dm.AddFieldMappingsAt(name, f)
 	}
 	for _, name := range []string{fieldPosted, fieldFirstSeen, fieldLastSeen} {

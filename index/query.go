@@ -220,16 +220,28 @@ func rewriteQuery(q query.Query) query.Query {
 		}
 		return q
 	case *query.MatchQuery:
+		if a, ok := fieldAliases[q.FieldVal]; ok {
+			q.SetField(a)
+		}
+		if q.Fuzziness == 0 && spaceless(q.Match) && (q.FieldVal == "" || isTextField(q.FieldVal)) {
+			return bigramPhrase(q.FieldVal, q.Match, q.Boost())
+		}
 		if q.FieldVal == "" {
 			return overTextFields(func(field string, boost float64) query.Query {
 				c := *q
 				c.SetField(field)
 				c.SetBoost(boost * q.Boost())
-				return matchFor(&c)
+				return &c
 			})
 		}
-		return matchFor(q)
+		return q
 	case *query.MatchPhraseQuery:
+		if a, ok := fieldAliases[q.FieldVal]; ok {
+			q.SetField(a)
+		}
+		if q.Fuzziness == 0 && spaceless(q.MatchPhrase) && (q.FieldVal == "" || isTextField(q.FieldVal)) {
+			return bigramPhrase(q.FieldVal, q.MatchPhrase, q.Boost())
+		}
 		if q.FieldVal == "" {
 			return overTextFields(func(field string, boost float64) query.Query {
 				c := *q
@@ -241,6 +253,9 @@ func rewriteQuery(q query.Query) query.Query {
 		return q
 	case *query.WildcardQuery:
 		q.Wildcard = strings.ToLower(q.Wildcard)
+		if a, ok := fieldAliases[q.FieldVal]; ok {
+			q.SetField(a)
+		}
 		if q.FieldVal == "" {
 			return overTextFields(func(field string, _ float64) query.Query {
 				c := *q
@@ -250,6 +265,9 @@ func rewriteQuery(q query.Query) query.Query {
 		}
 		return q
 	case *query.RegexpQuery:
+		if a, ok := fieldAliases[q.FieldVal]; ok {
+			q.SetField(a)
+		}
 		if q.FieldVal == "" {
 			return overTextFields(func(field string, _ float64) query.Query {
 				c := *q
@@ -262,17 +280,45 @@ func rewriteQuery(q query.Query) query.Query {
 	return q
 }
 
-// matchFor turns a match in a script without spaces into a phrase.
-func matchFor(q *query.MatchQuery) query.Query {
-	if isTextField(q.FieldVal) && q.Fuzziness == 0 && spaceless(q.Match) {
-		p := query.NewMatchPhraseQuery(q.Match)
-		p.SetField(q.FieldVal)
-		if q.BoostVal != nil {
-			p.SetBoost(q.Boost())
+// bigramPhrase finds text written in a script without spaces where it is
+// written: a phrase of its letter bigrams, in field or, without one, in the
+// title and text (the stemmed fields hold no such script).
+//
+// Overlapping bigrams repeat each other: in a run of them every other one
+// is left out of the phrase as a gap (the first and last kept), which halves
+// the postings a search reads and still pins every letter.
+func bigramPhrase(field, text string, boost float64) query.Query {
+	ts := foldFilter{}.Filter(scriptTokenizer{}.Tokenize([]byte(text)))
+	if len(ts) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	first, last := ts[0].Position, ts[len(ts)-1].Position
+	terms := make([][]string, last-first+1)
+	bigram := make([]bool, len(terms))
+	for _, t := range ts {
+		k := t.Position - first
+		terms[k] = append(terms[k], string(t.Term))
+		bigram[k] = t.Type == tokenBigram
+	}
+	for k := 1; k < len(terms)-1; k++ {
+		if bigram[k] && bigram[k-1] && bigram[k+1] && terms[k-1] != nil {
+			terms[k] = nil // the neighbours overlap it
 		}
+	}
+	for k := range terms {
+		if terms[k] == nil {
+			terms[k] = []string{""}
+		}
+	}
+	in := func(f string, b float64) query.Query {
+		p := query.NewMultiPhraseQuery(terms, f)
+		p.SetBoost(b)
 		return p
 	}
-	return q
+	if field != "" {
+		return in(field, boost)
+	}
+	return query.NewDisjunctionQuery([]query.Query{in(fieldTitle, boost), in(fieldText, boost)})
 }
 
 func overTextFields(each func(field string, boost float64) query.Query) query.Query {

@@ -87,6 +87,11 @@ func TestQuerySyntax(t *testing.T) {
 		{"contact:telegram\\:@goldenbay_hr", []string{"en-1", "en-2", "en-3"}},
 		{"title:西港", []string{"zh-1"}},
 		{"goldenbay*", []string{"en-1", "en-2", "en-3"}},
+		{"body:passport", []string{"en-1", "en-3"}},
+		{"title:passport", nil},
+		// The title ends in Cambodia and the body starts with No experience:
+		// a phrase does not run from one into the other.
+		{`"cambodia no experience"`, nil},
 	} {
 		t.Run(tc.q, func(t *testing.T) {
 			got := ids(search(t, idx, index.Query{Text: tc.q}))
