@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 GO ?= go
 
-.PHONY: all build demo test vet unit kafka-jars clean
+.PHONY: all build demo test vet unit kafka-jars clean eval-search bench-index
 
 all: build
 
@@ -30,6 +30,17 @@ vet:
 
 kafka-jars:
 	deploy/kafka/fetch.sh
+
+# Every language of ../shared/eval/lures.jsonl is found by words from its
+# ads (not part of make test: the corpus is not the project's).
+eval-search:
+	$(GO) test -tags eval -count=1 -run TestEvalLuresFindable -v ./index/
+
+# Index 100k generated ads under the project's mapping and Bleve's default
+# one; reports docs/s and query latency p50/p99 (keyword + 3 facets +
+# highlights).
+bench-index:
+	$(GO) test ./index/ -run '^$$' -bench BenchmarkIndex -benchtime 1x -timeout 60m
 
 clean:
 	rm -rf bin out
