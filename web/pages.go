@@ -250,7 +250,7 @@ func facetViews(res *index.Result, v url.Values) []facetView {
 					n.Set("since", since)
 					n.Set("until", until)
 				}
-				fv.Items = append(fv.Items, facetItem{Label: "from " + r.Name, Count: r.Count, Max: max, Href: "/?" + n.Encode(), Active: active})
+				fv.Items = append(fv.Items, facetItem{Label: r.Name, Count: r.Count, Max: max, Href: "/?" + n.Encode(), Active: active})
 			}
 		case "salary":
 			for _, r := range f.Ranges {
