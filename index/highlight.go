@@ -147,6 +147,17 @@ func passages(text string, marks []Mark, n int) [][]Part {
 	for k, m := range ms {
 		start := snapBack(text, max(0, m.Start-snippetBytes/3))
 		end := snapBack(text, min(len(text), start+snippetBytes))
+		// Cut at spaces rather than inside words, where the text has them.
+		if start > 0 {
+			if sp := strings.IndexByte(text[start:m.Start], ' '); sp >= 0 && sp < 40 {
+				start += sp + 1
+			}
+		}
+		if end < len(text) && end > m.End {
+			if sp := strings.LastIndexByte(text[m.End:end], ' '); sp >= 0 && end-(m.End+sp) < 40 {
+				end = m.End + sp
+			}
+		}
 		count := 0
 		for _, o := range ms[k:] {
 			if o.End <= end {
