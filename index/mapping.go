@@ -15,7 +15,7 @@ import (
 // analysisVersion changes whenever the analyzers' code changes in a way that
 // tokenises stored text differently: the mapping's JSON names the analyzers
 // but cannot see their code, and a changed mapping id makes Open reindex.
-const analysisVersion = "5"
+const analysisVersion = "6"
 
 // Field names of the index. The text fields are searched by a query string
 // without a field name; the keyword fields are facets and filters.
@@ -27,7 +27,6 @@ const (
 
 	fieldSalary    = "salary_usd_month"
 	fieldScore     = "score"
-	fieldLevelRank = "level_rank"
 	fieldTimesSeen = "times_seen"
 	fieldPosted    = "posted"
 	fieldFirstSeen = "first_seen"
@@ -134,7 +133,6 @@ type searchDoc struct {
 
 	Salary    *float64   `json:"salary_usd_month,omitempty"`
 	Score     float64    `json:"score"`
-	LevelRank float64    `json:"level_rank"`
 	TimesSeen float64    `json:"times_seen"`
 	Posted    *time.Time `json:"posted,omitempty"`
 	FirstSeen time.Time  `json:"first_seen"`
@@ -152,7 +150,7 @@ func toSearch(d *Doc, docJSON []byte) *searchDoc {
 		Title: d.Title, Text: text,
 		Source: d.Source, Platform: d.Platform, Level: string(v.Level), ContentHash: d.ContentHash,
 		Country: x.Countries, Place: x.Places, JobType: x.JobTypes, Nationality: x.Nationalities,
-		Score: v.Score, LevelRank: float64(v.Level.Rank()), TimesSeen: float64(d.TimesSeen),
+		Score: v.Score, TimesSeen: float64(d.TimesSeen),
 		FirstSeen: d.FirstSeen, LastSeen: d.LastSeen, Doc: string(docJSON),
 	}
 	if !d.PostedAt.IsZero() {
@@ -287,11 +285,13 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.DocValues = name != "content_hash"
 		dm.AddFieldMappingsAt(name, f)
 	}
-	for _, name := range []string{fieldSalary, fieldScore, fieldLevelRank, fieldTimesSeen} {
+	// A number costs Bleve sixteen terms (prefixes for ranges), so only
+	// those worth a range or a sort are numbers; the level is a keyword.
+	for _, name := range []string{fieldSalary, fieldScore, fieldTimesSeen} {
 		f := bleve.NewNumericFieldMapping()
 		f.Store = false
 		f.IncludeInAll = false
-		f.DocValues = name != fieldLevelRank // filtered on, never sorted or faceted
+		f.DocValues = true
 		dm.AddFieldMappingsAt(name, f)
 	}
 	for _, name := range []string{fieldPosted, fieldFirstSeen, fieldLastSeen} {

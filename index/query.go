@@ -165,11 +165,15 @@ func (q *Query) build() (all, text query.Query, err error) {
 		filters = append(filters, query.NewDisjunctionQuery(alts))
 	}
 	if q.MinLevel != "" {
-		lo := float64(q.MinLevel.Rank())
-		inc := true
-		r := query.NewNumericRangeInclusiveQuery(&lo, nil, &inc, nil)
-		r.SetField(fieldLevelRank)
-		filters = append(filters, r)
+		var alts []query.Query
+		for _, l := range []ad.Level{ad.LevelNone, ad.LevelLow, ad.LevelMedium, ad.LevelHigh, ad.LevelCritical} {
+			if l.Rank() >= q.MinLevel.Rank() {
+				t := query.NewTermQuery(string(l))
+				t.SetField("level")
+				alts = append(alts, t)
+			}
+		}
+		filters = append(filters, query.NewDisjunctionQuery(alts))
 	}
 	if !q.Since.IsZero() || !q.Until.IsZero() {
 		inc, exc := true, false
@@ -282,7 +286,7 @@ func rewriteQuery(q query.Query) query.Query {
 
 // bigramPhrase finds text written in a script without spaces where it is
 // written: a phrase of its letter bigrams, in field or, without one, in the
-// title and text (the stemmed fields hold no such script).
+// text (the stemmed fields hold no such script).
 //
 // Overlapping bigrams repeat each other: in a run of them every other one
 // is left out of the phrase as a gap (the first and last kept), which halves
@@ -315,10 +319,12 @@ func bigramPhrase(field, text string, boost float64) query.Query {
 		p.SetBoost(b)
 		return p
 	}
-	if field != "" {
-		return in(field, boost)
+	if field == "" {
+		// The text holds the title too; a second phrase over the title
+		// alone would cost as much again for a little weight.
+		field = fieldText
 	}
-	return query.NewDisjunctionQuery([]query.Query{in(fieldTitle, boost), in(fieldText, boost)})
+	return in(field, boost)
 }
 
 func overTextFields(each func(field string, boost float64) query.Query) query.Query {

@@ -144,6 +144,26 @@ func day(s string) time.Time {
 	return t
 }
 
+// Score and times_seen are sorted on from their doc values alone.
+func TestSortByScoreAndTimesSeen(t *testing.T) {
+	ads := indextest.Ads()
+	again := *ads[5]
+	again.FetchedAt = again.FetchedAt.Add(time.Hour)
+	idx := indextest.Open(t, append(ads, &again))
+	res := search(t, idx, index.Query{MinLevel: "medium", Sort: "-score"})
+	for k, h := range res.Hits {
+		if k > 0 && h.Doc.Verdict.Score > res.Hits[k-1].Doc.Verdict.Score {
+			t.Fatalf("not by score, descending: %v", ids(res))
+		}
+	}
+	if res.Hits[0].Doc.Verdict.Level != "critical" || res.Hits[len(res.Hits)-1].Doc.Verdict.Level != "medium" {
+		t.Errorf("by score: %v", ids(res))
+	}
+	if got := ids(search(t, idx, index.Query{Sort: "-times_seen", Size: 1})); got[0] != ads[5].ID {
+		t.Errorf("by times seen: %v, want %s first", got, ads[5].ID)
+	}
+}
+
 func TestPaging(t *testing.T) {
 	idx := indextest.Open(t, indextest.Ads())
 	all := ids(search(t, idx, index.Query{Sort: "posted"}))

@@ -126,16 +126,15 @@ func thousands(f float64) string {
 
 // hitView is one ad in a list of results.
 type hitView struct {
-	ID, Href, Level      string
-	Score                string
-	Title                []index.Part
-	Passages             [][]index.Part
-	Source, Platform     string
-	Location, Salary     string
-	FirstSeen, LastSeen  string
-	TimesSeen            int
-	Rules                []string
-	SourceURL, SourceRaw string
+	ID, Href, Level     string
+	Score               string
+	Title               []index.Part
+	Passages            [][]index.Part
+	Source, Platform    string
+	Location, Salary    string
+	FirstSeen, LastSeen string
+	TimesSeen           int
+	Rules               []string
 }
 
 func newHitView(h index.Hit) hitView {
@@ -145,7 +144,6 @@ func newHitView(h index.Hit) hitView {
 		Score: strconv.FormatFloat(d.Verdict.Score, 'f', 1, 64), Source: d.Source, Platform: d.Platform,
 		Location: d.Location, Salary: fmtSalary(d.Verdict.Extracted.Salary),
 		FirstSeen: fmtTime(d.FirstSeen), LastSeen: fmtTime(d.LastSeen), TimesSeen: d.TimesSeen,
-		SourceURL: safeURL(d.URL), SourceRaw: d.URL,
 	}
 	for _, hit := range d.Verdict.Hits {
 		v.Rules = append(v.Rules, hit.Rule)
