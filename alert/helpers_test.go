@@ -79,10 +79,10 @@ type hook struct {
 	secret []byte
 
 	mu       sync.Mutex
-	status   int              // answer when not 200; 0 means 200
-	block    chan struct{}    // when set, requests wait for it to close
-	entered  chan struct{}    // signalled when a request starts waiting
-	requests int              // every request, failed ones too
+	status   int                 // answer when not 200; 0 means 200
+	block    chan struct{}       // when set, requests wait for it to close
+	entered  chan struct{}       // signalled when a request starts waiting
+	requests int                 // every request, failed ones too
 	byID     map[string][]string // delivery id -> ad ids, from the last accepted copy
 	copies   map[string]int      // delivery id -> accepted copies
 	order    []string            // ad ids in the order they were accepted

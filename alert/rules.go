@@ -53,7 +53,7 @@ type Route struct {
 	// group_wait and group_interval.
 	Digest string `yaml:"digest"`
 	// DigestAt is the time of day of a daily digest, "08:00" by default.
-	DigestAt string `yaml:"digest_at"`
+	DigestAt string  `yaml:"digest_at"`
 	Routes   []Route `yaml:"routes"`
 
 	id        string
