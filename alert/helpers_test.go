@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,7 +59,7 @@ func flagged(id string, mod func(*ad.Flagged)) *ad.Flagged {
 	f.Verdict = ad.Verdict{
 		Score: 8, Level: ad.LevelHigh, Flagged: true, Category: "trafficking-lure",
 		Hits: []ad.Hit{{Rule: "scam-hub-destination", Weight: 3, Description: "Names a scam hub.",
-			Spans: []ad.Span{{Field: "title", Start: 27, End: 41, OrigStart: 27, OrigEnd: 41, Text: "Sihanoukville"}}}},
+			Spans: []ad.Span{{Field: "title", Start: 26, End: 39, OrigStart: 26, OrigEnd: 39, Text: "Sihanoukville"}}}},
 		Extracted: ad.Extracted{
 			Places: []string{"Sihanoukville"}, Countries: []string{"KH"}, Languages: []string{"en"},
 			Contacts:      []ad.Contact{{Kind: "telegram", Value: "@hr_" + id}},
@@ -235,4 +237,15 @@ func (a *testAlerter) close(t *testing.T) {
 func gauge(t *testing.T, c prometheus.Collector) float64 {
 	t.Helper()
 	return testutil.ToFloat64(c)
+}
+
+func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o600) }
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
 }
