@@ -3,8 +3,10 @@ package alert
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,7 +173,8 @@ func TestReceiverDownForAnHourGetsEverythingOnce(t *testing.T) {
 	h := newHook(t, "s3cret")
 	h.setStatus(http.StatusServiceUnavailable)
 	clock := newFakeClock()
-	a := newTestAlerter(t, t.TempDir(), hookRules(t, h.srv.URL, ""), clock)
+	var logs syncBuffer
+	a := newTestAlerter(t, t.TempDir(), hookRules(t, h.srv.URL, ""), clock, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	defer a.close(t)
 
 	var want []string
@@ -197,6 +200,9 @@ func TestReceiverDownForAnHourGetsEverythingOnce(t *testing.T) {
 	if n := gauge(t, a.metrics.outbox.WithLabelValues("office")); n == 0 {
 		t.Error("outbox gauge is 0 while the receiver is down")
 	}
+	if n := strings.Count(logs.String(), "receiver is down"); n != 1 {
+		t.Errorf("the log says the receiver is down %d times, want once:\n%s", n, logs.String())
+	}
 	st, err := a.Status()
 	if err != nil {
 		t.Fatal(err)
@@ -216,6 +222,9 @@ func TestReceiverDownForAnHourGetsEverythingOnce(t *testing.T) {
 	}
 	if up := gauge(t, a.metrics.up.WithLabelValues("office", "webhook")); up != 1 {
 		t.Errorf("receiver_up = %v after recovery, want 1", up)
+	}
+	if !strings.Contains(logs.String(), "receiver is back") {
+		t.Error("the log does not say the receiver is back")
 	}
 	if n := gauge(t, a.metrics.outbox.WithLabelValues("office")); n != 0 {
 		t.Errorf("outbox gauge = %v after recovery, want 0", n)

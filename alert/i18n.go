@@ -6,9 +6,11 @@ package alert
 var catalog = map[string]map[string]string{
 	"en": {
 		"subject_new":     "%d new suspicious job ads",
+		"subject_new_one": "%d new suspicious job ad",
 		"subject_reposts": "%d reposts of job ads you were alerted to",
 		"subject_hourly":  "Hourly digest: %d suspicious job ads",
 		"subject_daily":   "Daily digest: %d suspicious job ads",
+		"seen_again_one":  "Seen again in %d new ad",
 		"intro":           "lurewatch flagged these job ads as possible trafficking or job-fraud lures aimed at the people you protect.",
 		"level":           "Level",
 		"score":           "score",

@@ -206,8 +206,14 @@ func Languages() []string {
 	return slices.Sorted(maps.Keys(catalog))
 }
 
-// tr looks a word up in lang, falling back to English.
+// tr looks a word up in lang, falling back to English. A count of one
+// picks the key's "_one" form where the language has one.
 func tr(lang, k string, args ...any) string {
+	if len(args) == 1 && args[0] == 1 {
+		if s, ok := catalog[lang][k+"_one"]; ok {
+			return fmt.Sprintf(s, args...)
+		}
+	}
 	s, ok := catalog[lang][k]
 	if !ok {
 		s, ok = catalog["en"][k]

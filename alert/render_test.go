@@ -15,13 +15,13 @@ func TestRenderLanguages(t *testing.T) {
 	}
 	n := testNotification(newItem(flagged("r1", nil), "http://ui.test", time.Now()))
 	for lang, want := range map[string]string{
-		"en":    "1 new suspicious job ads",
+		"en":    "1 new suspicious job ad",
 		"id":    "1 iklan lowongan kerja mencurigakan baru",
 		"vi":    "1 tin tuyển dụng đáng ngờ mới",
 		"tl":    "1 bagong kahina-hinalang job ad",
 		"fil":   "1 bagong kahina-hinalang job ad",
 		"th":    "ประกาศงานน่าสงสัยใหม่ 1 รายการ",
-		"km":    "1 new suspicious job ads", // no Khmer templates yet: English
+		"km":    "1 new suspicious job ad", // no Khmer templates yet: English
 		"id-ID": "1 iklan lowongan kerja mencurigakan baru",
 	} {
 		rc := &Receiver{Name: "x", Language: lang, File: &FileConfig{Path: "x"}}
@@ -38,7 +38,7 @@ func TestRenderLanguages(t *testing.T) {
 	}
 	for _, lang := range Languages() {
 		for k := range catalog["en"] {
-			if _, ok := catalog[lang][k]; !ok {
+			if _, ok := catalog[lang][k]; !ok && !strings.HasSuffix(k, "_one") {
 				t.Errorf("language %s lacks %q", lang, k)
 			}
 		}

@@ -45,6 +45,7 @@ func commands() []command {
 		{"classify", "classify raw ads from Kafka and publish the flagged ones", cmdClassify},
 		{"index", "index flagged ads and serve the search API", cmdIndex},
 		{"search", "search the flagged ads", cmdSearch},
+		{"alert", "alert offices of flagged ads; test routes; manage silences", cmdAlert},
 		{"broker", "run the embedded Kafka-protocol broker alone", cmdBroker},
 		{"version", "print the version", cmdVersion},
 	}
