@@ -58,3 +58,28 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("bad offsets gave %q [%q] %q", b, m, a)
 	}
 }
+
+func TestRenderNewAndReposts(t *testing.T) {
+	ren, _ := newRenderer()
+	now := time.Now()
+	fresh := newItem(flagged("new1", nil), "http://ui.test", now)
+	re1 := newItem(flagged("re1", nil), "http://ui.test", now)
+	re1.Thread, re1.ThreadTitle, re1.ThreadLink, re1.Shared = "old", "The earlier ad", "http://ui.test/ads/old", "telegram @hr"
+	re2 := newItem(flagged("re2", nil), "http://ui.test", now)
+	re2.Thread, re2.ThreadTitle, re2.ThreadLink, re2.Shared = "old", "The earlier ad", "http://ui.test/ads/old", "text"
+	rc := &Receiver{Name: "x", File: &FileConfig{Path: "x"}}
+	if err := rc.compile(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ren.render(testNotification(re1, fresh, re2), rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Original ad: http://board.test/jobs/new1\n\nEarlier alert: The earlier ad\n  Seen again in 2 new ads (same contact: telegram @hr; same text)\n  Open in lurewatch: http://ui.test/ads/old\n    - [high] Customer service staff in Sihanoukville re1 http://ui.test/ads/re1\n    - [high] Customer service staff in Sihanoukville re2 http://ui.test/ads/re2\n\n--\n"
+	if !strings.Contains(m.Text, want) || !strings.HasPrefix(m.Subject, "[lurewatch] 1 new suspicious job ad") {
+		t.Errorf("text:\n%s\nwant it to contain:\n%s", m.Text, want)
+	}
+	if !strings.Contains(m.HTML, `<a href="http://ui.test/ads/old">The earlier ad</a>`) {
+		t.Errorf("HTML lacks the thread link:\n%s", m.HTML)
+	}
+}
