@@ -25,8 +25,10 @@ func (s groupStage) handle(_ context.Context, t *tx, now time.Time, as []*alertC
 		}
 		g.Receiver, g.Route, g.Labels, g.Digest = rc.Name, rt.ID(), labels, rt.Digest
 		g.GroupInterval, g.RepeatInterval = rt.GroupInterval, rt.RepeatInterval
-		if g.NextFlush.IsZero() {
-			g.NextFlush = nextFlush(rt, rc, g.LastFlush, now)
+		// A group may already wait for later (reposts held back by
+		// repeat_interval); a new ad must not wait behind them.
+		if nf := nextFlush(rt, rc, g.LastFlush, now); g.NextFlush.IsZero() || nf.Before(g.NextFlush) {
+			g.NextFlush = nf
 		}
 		if err := t.addPending(gk, &a.item); err != nil {
 			return nil, err

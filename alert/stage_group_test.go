@@ -136,3 +136,29 @@ route:
 		t.Errorf("at the end of quiet hours: %d notifications with %d ads, want 1 with 8", len(h.payloads), len(h.received()))
 	}
 }
+
+// Reposts held back by repeat_interval do not hold back a new ad.
+func TestHeldRepostsDoNotDelayNewAds(t *testing.T) {
+	h := newHook(t, "s3cret")
+	clock := newFakeClock()
+	a := newTestAlerter(t, t.TempDir(), hookRules(t, h.srv.URL, ""), clock)
+	defer a.close(t)
+	a.accept(t, flagged("first", nil))
+	clock.Add(time.Minute)
+	a.stepOK(t) // first goes out; its thread was reported now
+	repost := flagged("repost", func(f *ad.Flagged) {
+		f.Verdict.Extracted.Contacts = []ad.Contact{{Kind: "telegram", Value: "@hr_first"}}
+	})
+	a.accept(t, repost)
+	clock.Add(6 * time.Minute)
+	a.stepOK(t) // the repost is held until an hour after the first alert
+	a.accept(t, flagged("second", nil))
+	clock.Add(6 * time.Minute)
+	a.stepOK(t)
+	if got := h.received(); !slices.Equal(got, []string{"first", "second"}) {
+		t.Errorf("receiver has %v, want [first second] while the repost waits", got)
+	}
+	clock.Add(time.Hour)
+	a.stepOK(t)
+	wantEachOnce(t, h, []string{"first", "second", "repost"})
+}
