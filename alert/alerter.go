@@ -49,6 +49,7 @@ type Alerter struct {
 	mu      sync.Mutex
 	runDone chan struct{}
 	closed  bool
+	pruned  time.Time // when threads were last pruned; only Run's goroutine uses it
 }
 
 // Option sets a collaborator of the Alerter.
@@ -259,6 +260,19 @@ func (a *Alerter) step(ctx context.Context) error {
 	}
 	if err := a.deliver.deliver(ctx, a.sendCtx); err != nil {
 		return fmt.Errorf("deliver: %w", err)
+	}
+	if now := a.clock.Now(); now.Sub(a.pruned) >= pruneEvery {
+		err := a.store.update(func(t *tx) error {
+			n, err := t.pruneThreads(now, a.cfg.FoldWindow)
+			if n > 0 {
+				a.log.Debug("threads past the fold window forgotten", "threads", n)
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("prune threads: %w", err)
+		}
+		a.pruned = now
 	}
 	return a.gauges()
 }
