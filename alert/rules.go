@@ -50,7 +50,8 @@ type Route struct {
 	RepeatInterval time.Duration `yaml:"repeat_interval"`
 	// Digest, hourly or daily, sends the route's ads as one digest on the
 	// hour, or each day at DigestAt in the receiver's time zone, instead of
-	// group_wait and group_interval.
+	// group_wait and group_interval. "none" turns off a digest inherited
+	// from the parent.
 	Digest string `yaml:"digest"`
 	// DigestAt is the time of day of a daily digest, "08:00" by default.
 	DigestAt string  `yaml:"digest_at"`
@@ -171,11 +172,12 @@ func (r *Rules) compileRoute(rt, parent *Route, key, id string, names map[string
 			return fmt.Errorf("%s.group_by[%d]: %q is not one of %s", key, i, g, strings.Join(labelNames, ", "))
 		}
 	}
-	switch {
-	case rt.GroupWait < 0 || rt.GroupInterval <= 0 || rt.RepeatInterval <= 0:
+	if rt.GroupWait < 0 || rt.GroupInterval <= 0 || rt.RepeatInterval <= 0 {
 		return fmt.Errorf("%s: group_wait must be 0 or more, group_interval and repeat_interval more than 0", key)
 	}
 	switch rt.Digest {
+	case "none":
+		rt.Digest, rt.DigestAt = "", "" // opts out of a digest inherited from above
 	case "", "hourly":
 		if rt.DigestAt != "" && rt.Digest == "hourly" {
 			return fmt.Errorf("%s.digest_at: only a daily digest has a time of day", key)
@@ -191,7 +193,7 @@ func (r *Rules) compileRoute(rt, parent *Route, key, id string, names map[string
 		}
 		rt.digestMin = m
 	default:
-		return fmt.Errorf("%s.digest: %q is not hourly or daily", key, rt.Digest)
+		return fmt.Errorf("%s.digest: %q is not hourly, daily or none", key, rt.Digest)
 	}
 	for i := range rt.Routes {
 		if err := r.compileRoute(&rt.Routes[i], rt, fmt.Sprintf("%s.routes[%d]", key, i), fmt.Sprintf("%s.%d", id, i), names); err != nil {
@@ -235,7 +237,7 @@ type Destination struct {
 	Receiver *Receiver
 }
 
-// Routes walks the tree from start (the root when nil) and returns where an
+// routes walks the tree from start (the root when nil) and returns where an
 // ad with these facts goes, in tree order.
 func (r *Rules) routes(start *Route, fs facts) []Destination {
 	if start == nil {
@@ -244,7 +246,6 @@ func (r *Rules) routes(start *Route, fs facts) []Destination {
 	if !start.Match.matches(fs) {
 		return nil
 	}
-	var out []Destination
 	var walk func(rt *Route) []Destination
 	walk = func(rt *Route) []Destination {
 		var got []Destination
@@ -263,6 +264,5 @@ func (r *Rules) routes(start *Route, fs facts) []Destination {
 		}
 		return got
 	}
-	out = walk(start)
-	return out
+	return walk(start)
 }

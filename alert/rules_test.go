@@ -26,7 +26,7 @@ func TestBadRules(t *testing.T) {
 		"bad-unknown-receiver.yaml":     `route.routes[0].receiver: no receiver is named "kbri" (known: office)`,
 		"bad-level.yaml":                `route.routes[0].match.level: ">=severe" is not a level`,
 		"bad-group-by.yaml":             `route.group_by[0]: "country" is not one of level, category`,
-		"bad-digest.yaml":               `route.digest: "weekly" is not hourly or daily`,
+		"bad-digest.yaml":               `route.digest: "weekly" is not hourly, daily or none`,
 		"bad-digest-at.yaml":            `route.digest_at: "25:00" is not a time of day`,
 		"bad-timezone.yaml":             `receivers[0]: timezone: "Asia/Atlantis" is not an IANA time zone`,
 		"bad-quiet-hours.yaml":          `receivers[0]: quiet_hours.end: "7am" is not a time of day`,
@@ -76,7 +76,11 @@ route:
       group_wait: 1m
       continue: true
       routes:
-        - {name: indonesia-digest, match: {level: medium}, digest: daily}
+        - name: indonesia-digest
+          match: {level: medium}
+          digest: daily
+          routes:
+            - {name: indonesia-digest-urgent-source, match: {source: [hotline]}, digest: none}
     - name: philippines
       match: {nationality: [PH], language: [tl, en]}
       receiver: polo
@@ -125,6 +129,9 @@ func TestRoutingTree(t *testing.T) {
 	dig := r.FindRoute("indonesia-digest")
 	if dig.GroupWait.String() != "1m0s" || dig.Receiver != "kbri" || dig.Digest != "daily" || dig.digestMin != 8*60 {
 		t.Errorf("indonesia-digest did not inherit: %+v", dig)
+	}
+	if u := r.FindRoute("indonesia-digest-urgent-source"); u.Digest != "" || u.Receiver != "kbri" {
+		t.Errorf("digest: none did not turn the digest off: %+v", u)
 	}
 	if r.FindRoute("philippines").GroupWait.String() != "10s" {
 		t.Errorf("philippines group_wait = %v, want the root's 10s", r.FindRoute("philippines").GroupWait)
