@@ -185,6 +185,8 @@ list:
   next_page: a.next
   max_pages: 10
 item:
+  id: article.job-ad
+  id_attr: data-id
   title: h1.title
   body: .description
   company: .company
