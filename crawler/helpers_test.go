@@ -231,3 +231,7 @@ func byPostID(ads []*ad.Raw) map[string]*ad.Raw {
 }
 
 var errKafkaDown = errors.New("kafka is down")
+
+func testutilRetries(r *rig, source string) float64 {
+	return testutil.ToFloat64(r.c.metrics.retries.WithLabelValues(source))
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,6 +166,8 @@ func fieldErr(key, format string, args ...any) *SourceError {
 	return &SourceError{Key: key, Msg: fmt.Sprintf(format, args...)}
 }
 
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
 // ParseSource reads one source file's YAML strictly: an unknown key, a
 // value of the wrong type or a setting that cannot work is an error naming
 // the file, the line and the key.
@@ -175,7 +178,12 @@ func ParseSource(file string, data []byte) (*Source, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &SourceError{File: file, Msg: "the file is empty"}
 		}
-		return nil, &SourceError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		se := &SourceError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(se.Msg); m != nil {
+			se.Line, _ = strconv.Atoi(m[1])
+			se.Msg = m[2]
+		}
+		return nil, se
 	}
 	if err := decodeStrict("", doc.Content[0], reflect.ValueOf(s).Elem(), s.lines); err != nil {
 		err.File = file
