@@ -112,7 +112,7 @@ func TestRobotsStatus(t *testing.T) {
 		status int
 		ads    int
 	}{
-		{http.StatusNotFound, 3},            // no robots.txt: all allowed
+		{http.StatusNotFound, 3},           // no robots.txt: all allowed
 		{http.StatusServiceUnavailable, 0}, // unreachable: keep out
 	} {
 		mux, yml := robotsBoard(t, "", tc.status)
