@@ -392,7 +392,7 @@ func (c *Crawler) visit(ctx context.Context, p *pass, u string, item bool) (*vis
 	}
 	kept := v.res.Ads[:0]
 	for i, r := range v.res.Ads {
-		if pr, ok := c.finish(p.s, page, r, i); !ok {
+		if pr, ok := finishAd(p.s, page, r, i, env.Now); !ok {
 			c.problem(p, u, pr)
 			continue
 		}
@@ -479,10 +479,10 @@ func acceptFor(kind string) string {
 	return "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 }
 
-// finish makes an extracted ad ready to send: valid UTF-8, the source's
+// finishAd makes an extracted ad ready to send: valid UTF-8, the source's
 // facts, a stable id, sealed. It refuses an ad with no text, or one that
 // fails validation, with the problem to report.
-func (c *Crawler) finish(s *Source, page *Page, r *ad.Raw, index int) (Problem, bool) {
+func finishAd(s *Source, page *Page, r *ad.Raw, index int, now time.Time) (Problem, bool) {
 	for _, f := range []*string{&r.Title, &r.Body, &r.Company, &r.Location, &r.Salary, &r.Author, &r.PostID, &r.URL, &r.Lang} {
 		*f = strings.TrimSpace(strings.ToValidUTF8(*f, "\uFFFD"))
 	}
@@ -496,7 +496,7 @@ func (c *Crawler) finish(s *Source, page *Page, r *ad.Raw, index int) (Problem, 
 		}
 		return problemf(ReasonEmpty, "%s has neither title nor body (check item.title and item.body); not sent", what), false
 	}
-	r.Source, r.FetchedAt = s.Name, c.clock.Now().UTC()
+	r.Source, r.FetchedAt = s.Name, now.UTC()
 	if r.Platform == "" {
 		r.Platform = s.Platform
 	}
