@@ -16,10 +16,26 @@ func parseDate(text string, loc *time.Location, now time.Time) (time.Time, bool)
 	if s == "" {
 		return time.Time{}, false
 	}
+	lower := strings.ToLower(s)
+	if _, day := dayWords[lower]; day || hasAgoWord(lower) {
+		// "3 hours ago" is no layout: skip the thirty of them.
+		if t, ok := parseRelative(lower, now.In(loc)); ok {
+			return t, true
+		}
+	}
 	if t, ok := parseAbsolute(s, loc); ok {
 		return t, true
 	}
-	return parseRelative(strings.ToLower(s), now.In(loc))
+	return parseRelative(lower, now.In(loc))
+}
+
+func hasAgoWord(s string) bool {
+	for _, w := range agoWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // absoluteLayouts are tried in order; a layout without a zone is read in the
@@ -93,10 +109,26 @@ var unitWords = map[string]time.Duration{
 	"linggo": 7 * 24 * time.Hour, "buwan": 30 * 24 * time.Hour, "taon": 365 * 24 * time.Hour,
 }
 
-// relNumber finds "N unit" with an "ago" word anywhere: "3 hours ago",
-// "3 giờ trước", "3小时前", "3 ชั่วโมงที่แล้ว", "3 jam yang lalu",
+// numberAndUnit finds the first "N unit" of a relative date: "3 hours
+// ago", "3 giờ trước", "3小时前", "3 ชั่วโมงที่แล้ว", "3 jam yang lalu",
 // "3 oras na ang nakalipas". The unit may be glued to the number.
-var relNumber = regexp.MustCompile(`(\d+)\s*([\p{L}\p{M}.]+)`)
+func numberAndUnit(s string) (num, unit string, ok bool) {
+	i := strings.IndexAny(s, "0123456789")
+	if i < 0 {
+		return "", "", false
+	}
+	j := i
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	num = s[i:j]
+	rest := strings.TrimLeft(s[j:], " ")
+	end := strings.IndexAny(rest, " 0123456789")
+	if end < 0 {
+		end = len(rest)
+	}
+	return num, rest[:end], end > 0
+}
 
 var agoWords = []string{"ago", "trước", "前", "ที่แล้ว", "ก่อน", "lalu", "yang lalu", "nakalipas", "nakaraan", "មុន", "က"}
 
@@ -130,25 +162,17 @@ func parseRelative(s string, now time.Time) (time.Time, bool) {
 			return now.Add(-u), true
 		}
 	}
-	hasAgo := false
-	for _, w := range agoWords {
-		if strings.Contains(s, w) {
-			hasAgo = true
-			break
-		}
-	}
-	if !hasAgo {
+	if !hasAgoWord(s) {
 		return time.Time{}, false
 	}
-	m := relNumber.FindStringSubmatch(s)
-	if m == nil {
+	num, unit, ok := numberAndUnit(s)
+	if !ok {
 		return time.Time{}, false
 	}
-	n, err := strconv.Atoi(m[1])
+	n, err := strconv.Atoi(num)
 	if err != nil {
 		return time.Time{}, false
 	}
-	unit := m[2]
 	for _, w := range agoWords { // "3小时前": the unit arrives glued to its ago word
 		unit = strings.TrimSuffix(unit, w)
 	}

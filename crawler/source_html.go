@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
 )
@@ -97,12 +97,11 @@ func (h *htmlSource) Start() []string { return h.s.StartURLs }
 
 func (h *htmlSource) Extract(p *Page, env Env) Result {
 	var res Result
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(p.Body))
+	root, err := html.Parse(bytes.NewReader(p.Body))
 	if err != nil {
 		res.Err = err
 		return res
 	}
-	root := doc.Selection
 	var t tally
 	if p.Item {
 		if r := h.item(root, p.URL, false, env, &t, &res.Problems); r != nil {
@@ -110,15 +109,15 @@ func (h *htmlSource) Extract(p *Page, env Env) Result {
 		}
 	} else {
 		if h.items != nil {
-			found := h.items.find(root)
-			if found.Length() == 0 {
+			found := h.items.nodes(root)
+			if len(found) == 0 {
 				res.Problems = append(res.Problems, problemf(ReasonSelector, "list.items %q matched nothing on the page", h.items.src))
 			}
-			found.Each(func(_ int, sel *goquery.Selection) {
-				if r := h.item(sel, p.URL, true, env, &t, &res.Problems); r != nil {
+			for _, n := range found {
+				if r := h.item(n, p.URL, true, env, &t, &res.Problems); r != nil {
 					res.Ads = append(res.Ads, r)
 				}
-			})
+			}
 		} else {
 			links := h.itemLinks.all(root)
 			if len(links) == 0 {
@@ -146,7 +145,7 @@ func (h *htmlSource) Extract(p *Page, env Env) Result {
 
 // item reads one ad from sel, on the page at pageURL: an item page, or a
 // list page when the item is inline (and the page's URL is not the ad's).
-func (h *htmlSource) item(sel *goquery.Selection, pageURL string, inline bool, env Env, t *tally, probs *[]Problem) *ad.Raw {
+func (h *htmlSource) item(sel *html.Node, pageURL string, inline bool, env Env, t *tally, probs *[]Problem) *ad.Raw {
 	t.items++
 	one := func(name string, s *selector) string {
 		if s == nil {

@@ -259,4 +259,3 @@ func firstOr(list []string, def string) string {
 	}
 	return def
 }
-
