@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -335,6 +336,9 @@ func (c *Crawler) listPage(ctx context.Context, p *pass, u string) (next []strin
 		if !iv.page.Item {
 			ps.Next, ps.Items = next, items
 		}
+		if iv.known && samePage(iv.before, ps) {
+			continue // nothing to remember that is not remembered: no write, no fsync
+		}
 		if err := c.state.savePage(p.s.Name, iv.url, ps); err != nil {
 			c.countProblem(p, ReasonState)
 			return nil, 0, err
@@ -342,6 +346,10 @@ func (c *Crawler) listPage(ctx context.Context, p *pass, u string) (next []strin
 	}
 	c.report(p)
 	return next, fresh, nil
+}
+
+func samePage(a, b pageState) bool {
+	return a.Validators == b.Validators && slices.Equal(a.Next, b.Next) && slices.Equal(a.Items, b.Items)
 }
 
 // visit fetches and reads one page. A page that cannot be fetched is
