@@ -65,6 +65,9 @@ func (c *Config) Defaults() {
 	if c.Index.Dir == "" {
 		c.Index.Dir = c.DataDir + "/index"
 	}
+	if c.Crawler.StateFile == "" {
+		c.Crawler.StateFile = c.DataDir + "/crawl-state.db"
+	}
 }
 
 // Validate checks the top-level fields; each part validates itself.
