@@ -67,6 +67,9 @@ func (c *Config) Defaults() {
 	if c.Index.Dir == "" {
 		c.Index.Dir = c.DataDir + "/index"
 	}
+	if c.Crawler.StateFile == "" {
+		c.Crawler.StateFile = c.DataDir + "/crawl-state.db"
+	}
 	if c.Alert.Dir == "" {
 		c.Alert.Dir = c.DataDir + "/alerts"
 	}

@@ -111,8 +111,12 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 
 	prod := client.NewProducer()
 	defer prod.Close()
-	crawl := crawler.New(a.cfg.Crawler, sources, rawPublisher{p: prod, topic: client.Topics().Raw},
+	crawl, err := crawler.New(a.cfg.Crawler, sources, rawPublisher{p: prod, topic: client.Topics().Raw},
 		crawler.WithLogger(a.log.With("stage", "crawler")), crawler.WithMetrics(a.reg))
+	if err != nil {
+		return err
+	}
+	defer crawl.Close()
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return crawl.Run(gctx) })
