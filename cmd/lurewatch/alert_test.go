@@ -3,8 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/lurewatch/lurewatch/alert"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -79,5 +88,67 @@ func TestAlertSilenceWithoutAlerter(t *testing.T) {
 	code, _, errs = runCLI(t, "", append([]string{"alert", "silence", "add", "--reason", "r", "--creator", "c"}, set...)...)
 	if code == 0 || !strings.Contains(errs, "--for") {
 		t.Errorf("add without --for: exit %d %s", code, errs)
+	}
+}
+
+// `lurewatch run --demo` delivers alerts to the demo's file sink with no
+// setup, and serves the alert API and metrics beside the UI.
+func TestRunDemoDeliversAlerts(t *testing.T) {
+	httpAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	data := t.TempDir()
+	args := append([]string{"run", "--demo"}, testSettings(t, httpAddr)...)
+	args = append(args, "--set", "data_dir="+data, "--set", "kafka.embedded_port="+strconv.Itoa(freePort(t)))
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- realMain(ctx, args, testEnv(&out)) }()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("run exited %d after a clean stop:\n%s", code, out.String())
+		}
+	}()
+	log := filepath.Join(data, "alerts", "demo.log")
+	var text string
+	waitFor(t, "alerts in "+log, 90*time.Second, func() bool {
+		select {
+		case code := <-done:
+			done <- code
+			t.Fatalf("run exited %d early:\n%s", code, out.String())
+		default:
+		}
+		b, _ := os.ReadFile(log)
+		text = string(b)
+		return strings.Contains(text, "=== ") && strings.Contains(text, "Open in lurewatch: http://"+httpAddr+"/ads/")
+	})
+	if !strings.Contains(out.String(), "tail -f "+log) {
+		t.Errorf("the demo banner does not say where alerts arrive:\n%s", out.String())
+	}
+	if !strings.Contains(text, "[lurewatch] ") || !strings.Contains(text, "to demo-analyst-desk (file)") {
+		t.Errorf("demo.log:\n%s", text)
+	}
+	base := "http://" + httpAddr
+	resp, err := http.Get(base + "/api/alerts/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st alert.Status
+	err = json.NewDecoder(resp.Body).Decode(&st)
+	resp.Body.Close()
+	if err != nil || len(st.Integrations) != 5 {
+		t.Errorf("alert status: %+v, %v", st, err)
+	}
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), `lurewatch_alert_sent_total{integration="file",receiver="demo-analyst-desk"}`) {
+		t.Error("/metrics has no alert delivery counts")
+	}
+	// The UI still answers beside the alert API.
+	if _, err := searchAPI(base, "sihanoukville"); err != nil {
+		t.Errorf("search API beside the alert API: %v", err)
 	}
 }
