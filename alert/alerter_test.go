@@ -120,9 +120,7 @@ func TestRestartMidDeliveryLosesAndDuplicatesNothing(t *testing.T) {
 	a := newTestAlerter(t, dir, rules, clock)
 	a.accept(t, adsOf(first)...)
 	clock.Add(time.Minute)
-	h.mu.Lock()
-	h.block, h.entered = make(chan struct{}), make(chan struct{}, 1)
-	h.mu.Unlock()
+	h.cutOff()
 	ctx, cancel := context.WithCancel(context.Background())
 	runErr := make(chan error, 1)
 	go func() { runErr <- a.Run(ctx) }()
@@ -136,10 +134,7 @@ func TestRestartMidDeliveryLosesAndDuplicatesNothing(t *testing.T) {
 	if err := <-runErr; err != nil {
 		t.Fatal(err)
 	}
-	h.mu.Lock()
-	close(h.block)
-	h.block = nil
-	h.mu.Unlock()
+	h.release()
 	if n := len(h.received()); n != 0 {
 		t.Fatalf("the cut-off delivery was recorded (%d ads); the test did not cut it", n)
 	}

@@ -145,17 +145,12 @@ func TestStageEndToEndWithRestart(t *testing.T) {
 			rules.Route.GroupWait, rules.Route.GroupInterval = 0, 10*time.Millisecond
 			dir := t.TempDir()
 
-			h.mu.Lock()
-			h.block, h.entered = make(chan struct{}), make(chan struct{}, 1)
-			h.mu.Unlock()
+			h.cutOff()
 			want := publishAds(t, c, 0, 20)
 			s1 := startStage(t, c, dir, rules)
 			<-h.entered
 			s1.stop(t, false)
-			h.mu.Lock()
-			close(h.block)
-			h.block = nil
-			h.mu.Unlock()
+			h.release()
 
 			want = append(want, publishAds(t, c, 20, 30)...)
 			s2 := startStage(t, c, dir, rules)

@@ -85,6 +85,7 @@ type hook struct {
 	status   int                 // answer when not 200; 0 means 200
 	block    chan struct{}       // when set, requests wait for it to close
 	entered  chan struct{}       // signalled when a request starts waiting
+	left     chan struct{}       // signalled when a waiting request sees its client gone
 	requests int                 // every request, failed ones too
 	byID     map[string][]string // delivery id -> ad ids, from the last accepted copy
 	copies   map[string]int      // delivery id -> accepted copies
@@ -103,7 +104,7 @@ func (h *hook) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	h.mu.Lock()
 	h.requests++
-	block, entered, status := h.block, h.entered, h.status
+	block, entered, left, status := h.block, h.entered, h.left, h.status
 	h.mu.Unlock()
 	if block != nil {
 		if entered != nil {
@@ -112,6 +113,9 @@ func (h *hook) serve(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-block:
 		case <-r.Context().Done():
+			if left != nil {
+				left <- struct{}{}
+			}
 			return
 		}
 	}
@@ -149,6 +153,28 @@ func (h *hook) serve(w http.ResponseWriter, r *http.Request) {
 	h.byID[p.ID] = ids
 	h.copies[p.ID]++
 	w.WriteHeader(http.StatusOK)
+}
+
+// cutOff arms the hook to hold the next request until its client hangs up.
+func (h *hook) cutOff() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.block, h.entered, h.left = make(chan struct{}), make(chan struct{}, 1), make(chan struct{}, 1)
+}
+
+// release waits until the held request has seen its client go, so that the
+// server can never record it, then lets requests through again.
+func (h *hook) release() {
+	h.t.Helper()
+	select {
+	case <-h.left:
+	case <-time.After(30 * time.Second):
+		h.t.Fatal("the held webhook request never saw its client hang up")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	close(h.block)
+	h.block, h.entered, h.left = nil, nil, nil
 }
 
 func (h *hook) setStatus(s int) {
