@@ -108,7 +108,7 @@ func (i *Index) Upsert(ctx context.Context, ads []*ad.Flagged) error {
 		}
 	}
 	for s, b := range batches {
-		if err := s.idx.Batch(b); err != nil {
+		if err := writeDurably(ctx, s, b); err != nil {
 			return fmt.Errorf("write a batch of %d ads to shard %s: %w", b.Size(), s.ref.Month, err)
 		}
 	}
@@ -119,7 +119,7 @@ func (i *Index) Upsert(ctx context.Context, ads []*ad.Flagged) error {
 		for _, id := range del {
 			b.Delete(id)
 		}
-		if err := s.idx.Batch(b); err != nil {
+		if err := writeDurably(ctx, s, b); err != nil {
 			return fmt.Errorf("remove %d stale copies from shard %s: %w", len(del), s.ref.Month, err)
 		}
 	}
@@ -131,6 +131,27 @@ func (i *Index) Upsert(ctx context.Context, ads []*ad.Flagged) error {
 		i.metrics.docs.Add(float64(newAds))
 	}
 	return nil
+}
+
+// writeDurably writes b to s and returns once it is on disk. Scorch's Batch
+// already waits for its persister unless the store runs with unsafe_batch;
+// the persisted callback makes that promise explicit rather than a default
+// someone could change.
+func writeDurably(ctx context.Context, s *shard, b *bleve.Batch) error {
+	persisted := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { persisted <- err })
+	if err := s.idx.Batch(b); err != nil {
+		return err
+	}
+	select {
+	case err := <-persisted:
+		if err != nil {
+			return fmt.Errorf("persist: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // sight applies one sighting f to d and reports whether d changed.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/lurewatch/lurewatch/alert"
 	"github.com/lurewatch/lurewatch/classifier"
 	"github.com/lurewatch/lurewatch/crawler"
 	"github.com/lurewatch/lurewatch/index"
@@ -31,6 +32,7 @@ type Config struct {
 	Classifier classifier.Config `yaml:"classifier"`
 	Index      index.Config      `yaml:"index"`
 	Web        web.Config        `yaml:"web"`
+	Alert      alert.Config      `yaml:"alert"`
 }
 
 // LogConfig sets up log/slog.
@@ -72,6 +74,15 @@ func (c *Config) Defaults() {
 	}
 	if c.Web.AuditLog == "" {
 		c.Web.AuditLog = c.DataDir + "/audit.log"
+	}
+	if c.Crawler.StateFile == "" {
+		c.Crawler.StateFile = c.DataDir + "/crawl-state.db"
+	}
+	if c.Alert.Dir == "" {
+		c.Alert.Dir = c.DataDir + "/alerts"
+	}
+	if c.Alert.UIBaseURL == "" {
+		c.Alert.UIBaseURL = "http://" + c.HTTP.Listen
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,28 +19,6 @@ import (
 	"github.com/lurewatch/lurewatch/pkg/bus"
 	"github.com/lurewatch/lurewatch/pkg/bus/bustest"
 )
-
-// childEnv makes the test binary run lurewatch itself, so that a test can
-// start it as a process and kill it.
-const childEnv = "LUREWATCH_TEST_RUN_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
-		main()
-		return
-	}
-	os.Exit(m.Run())
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // killTestAds are n ads over three months; every fifth is seen again a day
 // later. It returns them in publishing order and each id's sightings.
@@ -136,13 +113,13 @@ func TestIndexerKilledMidStreamKeepsEveryAdOnce(t *testing.T) {
 	half := len(ads) / 2
 	publish(t, ctx, client, ads[:half])
 
+	bin := buildBinary(t)
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	dataDir := filepath.Join(dir, "data")
 	start := func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "index",
+		cmd := exec.Command(bin, "index",
 			"--set", "kafka.brokers="+broker.Addr, "--set", "data_dir="+dataDir,
 			"--set", "http.listen="+httpAddr, "--set", "index.batch_size=50", "--set", "log.level=warn")
-		cmd.Env = append(os.Environ(), childEnv+"=1")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
