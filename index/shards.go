@@ -180,6 +180,7 @@ func (i *Index) shardFor(month string) (*shard, error) {
 		delete(i.shards, month)
 		i.alias.Remove(s.idx)
 	}
+	i.metrics.shards.Set(float64(len(i.shards)))
 	i.mu.Unlock()
 	if err != nil {
 		s.idx.Close()
