@@ -12,6 +12,7 @@ type ExampleFailure struct {
 	Rule      string
 	File      string
 	Line      int
+	Title     string
 	Text      string
 	WantMatch bool
 }
@@ -21,7 +22,11 @@ func (f ExampleFailure) String() string {
 	if !f.WantMatch {
 		want = "should not fire on"
 	}
-	return fmt.Sprintf("%s:%d: rule %s %s %q", f.File, f.Line, f.Rule, want, f.Text)
+	text := f.Text
+	if f.Title != "" {
+		text = f.Title + " / " + text
+	}
+	return fmt.Sprintf("%s:%d: rule %s %s %q", f.File, f.Line, f.Rule, want, text)
 }
 
 // CheckExamples runs every rule's examples through the whole classifier
@@ -34,13 +39,13 @@ func (c *Classifier) CheckExamples() []ExampleFailure {
 			want bool
 		}{{r.match, true}, {r.noMatch, false}} {
 			for _, ex := range set.ex {
-				v := c.Classify(&ad.Raw{ID: "example:" + r.id, Body: ex.Text})
+				v := c.Classify(&ad.Raw{ID: "example:" + r.id, Title: ex.Title, Body: ex.Text})
 				fired := false
 				for _, h := range v.Hits {
 					fired = fired || h.Rule == r.id
 				}
 				if fired != set.want {
-					out = append(out, ExampleFailure{Rule: r.id, File: r.file, Line: ex.Line, Text: ex.Text, WantMatch: set.want})
+					out = append(out, ExampleFailure{Rule: r.id, File: r.file, Line: ex.Line, Title: ex.Title, Text: ex.Text, WantMatch: set.want})
 				}
 			}
 		}

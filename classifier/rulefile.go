@@ -75,10 +75,12 @@ type nodeSpec struct {
 	line      int
 }
 
-// Example is a text a rule must or must not fire on.
+// Example is an ad a rule must or must not fire on: a text (read as the
+// body), or a title and a body.
 type Example struct {
-	Text string
-	Line int
+	Title string
+	Text  string
+	Line  int
 }
 
 type ruleSpec struct {
@@ -346,7 +348,22 @@ func (p *parser) parseRule(n *yaml.Node) ruleSpec {
 			p.mapping(v, func(key string, k, v *yaml.Node) {
 				var ex []Example
 				for _, c := range p.seq(v) {
-					ex = append(ex, Example{Text: p.str(c), Line: c.Line})
+					if c.Kind != yaml.MappingNode {
+						ex = append(ex, Example{Text: p.str(c), Line: c.Line})
+						continue
+					}
+					e := Example{Line: c.Line}
+					p.mapping(c, func(key string, k, v *yaml.Node) {
+						switch key {
+						case "title":
+							e.Title = p.str(v)
+						case "body":
+							e.Text = p.str(v)
+						default:
+							p.fail(k, "example: unknown key %q (want title or body)", key)
+						}
+					})
+					ex = append(ex, e)
 				}
 				switch key {
 				case "match":
