@@ -33,7 +33,7 @@ type automaton struct {
 // than allowed to eat memory.
 const (
 	maxAutomatonStates = 1 << 21
-	maxDenseRows       = 4096
+	maxDenseRows       = 32768
 )
 
 type acMatch struct {

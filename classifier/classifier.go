@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,7 +51,8 @@ type Classifier struct {
 // loaded is one compiled rule pack with its pool of scratch states.
 type loaded struct {
 	p           *pack
-	fingerprint string
+	fingerprint string // of the files' contents
+	stat        string // of their names, sizes and times, for Watch
 	pool        sync.Pool
 }
 
@@ -102,6 +104,7 @@ func (c *Classifier) install(l *loaded) {
 // loadDir reads, parses and compiles every *.yaml file in dir. Every
 // problem found is reported, each with its file and line.
 func loadDir(dir string) (*loaded, error) {
+	stat := statFingerprint(dir)
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, fmt.Errorf("rules %s: %w", dir, err)
@@ -140,7 +143,7 @@ func loadDir(dir string) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &loaded{p: p, fingerprint: hex.EncodeToString(h.Sum(nil))}, nil
+	return &loaded{p: p, fingerprint: hex.EncodeToString(h.Sum(nil)), stat: stat}, nil
 }
 
 // Reload reads the rule files again. If they have changed and compile,
@@ -172,7 +175,9 @@ func (c *Classifier) Reload() error {
 func (c *Classifier) Watch(ctx context.Context) error {
 	t := time.NewTicker(c.cfg.WatchInterval)
 	defer t.Stop()
-	last := statFingerprint(c.cfg.Rules)
+	// Start from the files as they were when the rules in force were
+	// read, so a change made before Watch started is not missed.
+	last := c.cur.Load().stat
 	for {
 		select {
 		case <-ctx.Done():
@@ -320,6 +325,11 @@ func (st *adState) rawContact(raw string) {
 	var nt normalized
 	st.norm.normalize(&nt, raw)
 	before := len(st.contacts)
+	for kind, link := range map[int]string{chTelegram: "t.me/", chWhatsApp: "wa.me/", chLine: "line.me/"} {
+		if strings.Contains(string(nt.text), link) {
+			st.channels |= 1 << kind
+		}
+	}
 	extractContactsIn(st, nt.text)
 	if len(st.contacts) == before && len(raw) <= 128 {
 		st.addContact("url", raw)

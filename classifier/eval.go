@@ -42,6 +42,7 @@ type adState struct {
 	linkMatch []int32
 	spans     []spanRef
 	within    []withinSpan
+	windows   []spanRef
 	capped    bool
 
 	placeHits   []idHit
@@ -186,22 +187,45 @@ func (st *adState) eval(n *node) bool {
 		}
 		return len(st.spans) > mark
 	case kRegex:
-		open := n.gateDigit && st.hasDigits()
-		for _, g := range n.gates {
-			open = open || st.listHead[g] >= 0
-		}
-		if !open || n.re == nil {
+		if n.re == nil {
 			return false
 		}
-		for f := range nFields {
-			if n.fields != 0 && n.fields&(1<<f) == 0 {
-				continue
+		if n.gateDigit {
+			if !st.hasDigits() {
+				return false
 			}
-			for _, loc := range n.re.FindAllIndex(st.f[f].text, maxRegexMatches) {
-				if loc[1] > loc[0] {
-					st.spans = append(st.spans, spanRef{field: int8(f), start: int32(loc[0]), end: int32(loc[1])})
+			for f := range nFields {
+				if n.fields == 0 || n.fields&(1<<f) != 0 {
+					st.regexIn(n, f, 0, len(st.f[f].text))
 				}
 			}
+			return len(st.spans) > mark
+		}
+		// Keyword gates: the regex reads only the text around each gate
+		// match, so its cost follows the matches, not the ad's length.
+		st.windows = st.windows[:0]
+		for _, g := range n.gates {
+			for k := st.listHead[g]; k >= 0; k = st.linkNext[k] {
+				m := st.matches[st.linkMatch[k]].spanRef
+				if n.fields != 0 && n.fields&(1<<m.field) == 0 {
+					continue
+				}
+				st.windows = append(st.windows, spanRef{field: m.field, start: max(0, m.start-regexWindow), end: m.end + regexWindow})
+			}
+		}
+		sort.Slice(st.windows, func(i, j int) bool {
+			a, b := st.windows[i], st.windows[j]
+			return a.field < b.field || a.field == b.field && a.start < b.start
+		})
+		for i := 0; i < len(st.windows); {
+			w := st.windows[i]
+			j := i + 1
+			for j < len(st.windows) && st.windows[j].field == w.field && st.windows[j].start <= w.end {
+				w.end = max(w.end, st.windows[j].end)
+				j++
+			}
+			st.regexIn(n, int(w.field), int(w.start), min(int(w.end), len(st.f[w.field].text)))
+			i = j
 		}
 		return len(st.spans) > mark
 	case kCond:
@@ -301,6 +325,19 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 	}
 	st.spans = st.spans[:mark]
 	return false
+}
+
+// regexWindow is how far around a gate match a regex reads, in bytes.
+const regexWindow = 64
+
+// regexIn adds the regex's matches in t[from:to] of field f.
+func (st *adState) regexIn(n *node, f, from, to int) {
+	t := st.f[f].text[from:to]
+	for _, loc := range n.re.FindAllIndex(t, maxRegexMatches) {
+		if loc[1] > loc[0] {
+			st.spans = append(st.spans, spanRef{field: int8(f), start: int32(from + loc[0]), end: int32(from + loc[1])})
+		}
+	}
 }
 
 // countTokens counts words in t[a:b], stopping once past limit. A Chinese
@@ -474,7 +511,9 @@ func (st *adState) languages() []string {
 	st.langsDone = true
 	var counts [6]int
 	for f := range nFields {
-		scriptCounts(st.f[f].text, &counts)
+		// The first few kilobytes of each field tell its languages.
+		t := st.f[f].text
+		scriptCounts(t[:min(len(t), 4096)], &counts)
 	}
 	type est struct {
 		lang  string

@@ -92,6 +92,11 @@ func extractContactsIn(st *adState, t []byte) {
 			prefix string
 			kind   int
 		}{{"t.me/", chTelegram}, {"wa.me/", chWhatsApp}, {"line.me/", chLine}} {
+			// The automaton has seen the link's words already; look for
+			// the link itself only when it did.
+			if st.channels&(1<<link.kind) == 0 {
+				continue
+			}
 			for i := 0; ; {
 				j := bytes.Index(t[i:], []byte(link.prefix))
 				if j < 0 {

@@ -3,6 +3,7 @@ package classifier
 import (
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
 )
@@ -112,8 +113,13 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	for _, f := range []int{3, 0, 1} {
 		t := st.f[f].text
 		for i := 0; i < len(t); i++ {
-			if !isASCIIDigit(t[i]) || (i > 0 && (isASCIIAlnum(t[i-1]) || t[i-1] == '.' || t[i-1] == ',')) {
+			if !isASCIIDigit(t[i]) || i > 0 && (isASCIIDigit(t[i-1]) || t[i-1] == '.' || t[i-1] == ',') {
 				continue
+			}
+			if i > 0 && isASCIILetter(t[i-1]) {
+				if cur, _ := currencyBefore(t, i); cur == "" { // "rm8,000" yes, "a4" no
+					continue
+				}
 			}
 			c, end := parseAmount(t, i, f)
 			if end <= i {
@@ -176,6 +182,13 @@ func candidateScore(t []byte, c salaryCandidate, f int) int {
 		score += 20
 	}
 	before := string(t[max(0, c.start-40):c.start])
+	// Only the clause the amount is in: "fee of USD 180. Salary USD
+	// 1,200" has a fee and a salary.
+	for _, stop := range []string{". ", "\n", "; ", "。", "/ "} {
+		if k := strings.LastIndex(before, stop); k >= 0 {
+			before = before[k+len(stop):]
+		}
+	}
 	after := string(t[c.end:min(len(t), c.end+12)])
 	for _, w := range salaryCues {
 		if strings.Contains(before, w) {
@@ -321,10 +334,42 @@ func hasWordAt(t []byte, i int, w string) bool {
 	return true
 }
 
+// salaryWords indexes the currency, multiplier and period words by their
+// first and last byte, so looking around each number costs a few
+// comparisons rather than one per word.
+type salaryWords struct {
+	curFirst, curLast [256][]currencyWord
+	multFirst         [256][]int // indexes into multiplierWords
+	periodFirst       [256][]int // indexes into periodWords
+}
+
+type currencyWord struct{ word, code string }
+
+var theSalaryWords = sync.OnceValue(func() *salaryWords {
+	w := &salaryWords{}
+	for _, code := range sortedKeys(currencyWords) {
+		for _, word := range currencyWords[code] {
+			cw := currencyWord{word, code}
+			w.curFirst[word[0]] = append(w.curFirst[word[0]], cw)
+			w.curLast[word[len(word)-1]] = append(w.curLast[word[len(word)-1]], cw)
+		}
+	}
+	for i, m := range multiplierWords {
+		w.multFirst[m.word[0]] = append(w.multFirst[m.word[0]], i)
+	}
+	for i, p := range periodWords {
+		w.periodFirst[p.word[0]] = append(w.periodFirst[p.word[0]], i)
+	}
+	return w
+})
+
 func suffixMultiplier(t []byte, i int) (float64, string, int) {
 	j := skipSpaces(t, i)
-	for _, m := range multiplierWords {
-		if hasWordAt(t, j, m.word) {
+	if j >= len(t) {
+		return 1, "", i
+	}
+	for _, k := range theSalaryWords().multFirst[t[j]] {
+		if m := multiplierWords[k]; hasWordAt(t, j, m.word) {
 			return m.factor, m.currency, j + len(m.word)
 		}
 	}
@@ -333,12 +378,13 @@ func suffixMultiplier(t []byte, i int) (float64, string, int) {
 
 func currencyAfter(t []byte, i int) (string, int) {
 	j := skipSpaces(t, i)
+	if j >= len(t) {
+		return "", i
+	}
 	bestCode, bestLen := "", 0
-	for code, words := range currencyWords {
-		for _, w := range words {
-			if len(w) > bestLen && hasWordAt(t, j, w) {
-				bestCode, bestLen = code, len(w)
-			}
+	for _, cw := range theSalaryWords().curFirst[t[j]] {
+		if len(cw.word) > bestLen && hasWordAt(t, j, cw.word) {
+			bestCode, bestLen = cw.code, len(cw.word)
 		}
 	}
 	if bestCode == "" {
@@ -354,16 +400,18 @@ func currencyBefore(t []byte, i int) (string, int) {
 	for j > 0 && t[j-1] == ' ' && i-j < 2 {
 		j--
 	}
+	if j == 0 {
+		return "", i
+	}
 	bestCode, bestLen := "", 0
-	for code, words := range currencyWords {
-		for _, w := range words {
-			if len(w) > bestLen && j >= len(w) && string(t[j-len(w):j]) == w {
-				// a letter word must start at a boundary: "from" is not "rm"
-				if isASCIILetter(w[0]) && j-len(w) > 0 && isASCIILetter(t[j-len(w)-1]) {
-					continue
-				}
-				bestCode, bestLen = code, len(w)
+	for _, cw := range theSalaryWords().curLast[t[j-1]] {
+		w := cw.word
+		if len(w) > bestLen && j >= len(w) && string(t[j-len(w):j]) == w {
+			// a letter word must start at a boundary: "from" is not "rm"
+			if isASCIILetter(w[0]) && j-len(w) > 0 && isASCIILetter(t[j-len(w)-1]) {
+				continue
 			}
+			bestCode, bestLen = cw.code, len(w)
 		}
 	}
 	if bestCode == "" {
@@ -384,15 +432,14 @@ func periodBefore(t []byte, i int) string {
 
 func periodAfter(t []byte, i int) (string, int) {
 	j := skipSpaces(t, i)
-	if j < len(t) && (t[j] == '+' || t[j] == ')') {
+	if j >= len(t) || t[j] == '+' || t[j] == ')' {
 		return "", i
 	}
-	for _, p := range periodWords {
-		if hasWordAt(t, j, p.word) {
+	for _, k := range theSalaryWords().periodFirst[t[j]] {
+		if p := periodWords[k]; hasWordAt(t, j, p.word) {
 			return p.period, j + len(p.word)
 		}
 	}
-	// "/ month", "per  month" with extra spaces are rare; so is "เดือนละ".
 	return "", i
 }
 

@@ -68,19 +68,44 @@ func (n *normalizer) normalize(dst *normalized, src string) {
 
 func (n *normalizer) pass1(dst *normalized, src string) {
 	out, orig := dst.text[:0], dst.orig[:0]
-	if cap(out) < len(src) {
-		out = make([]byte, 0, len(src)+len(src)/8)
+	if cap(out) < len(src)+16 {
+		out = make([]byte, 0, len(src)+len(src)/8+16)
 		orig = make([]int32, 0, cap(out))
 	}
 	for i := 0; i < len(src); {
-		c := src[i]
-		if c < utf8.RuneSelf {
-			out = append(out, asciiFold[c])
-			orig = append(orig, int32(i))
-			i++
+		// The ASCII run: no rune here grows, so it is written in place.
+		if c := src[i]; c < utf8.RuneSelf {
+			k := len(out)
+			o := out[:k+len(src)-i]
+			g := orig[:k+len(src)-i]
+			last := byte(0)
+			if k > 0 {
+				last = o[k-1]
+			}
+			for ; i < len(src); i++ {
+				c := src[i]
+				if c >= utf8.RuneSelf {
+					break
+				}
+				f := asciiFold[c]
+				// Runs of spaces read as one, so "processing   fee" is
+				// "processing fee".
+				if f == ' ' && last == ' ' {
+					continue
+				}
+				o[k] = f
+				g[k] = int32(i)
+				k++
+				last = f
+			}
+			out, orig = o[:k], g[:k]
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(src[i:])
+		if cap(out)-len(out) < len(src)-i+64 {
+			out = append(make([]byte, 0, 2*cap(out)+len(src)-i+64), out...)
+			orig = append(make([]int32, 0, cap(out)), orig...)
+		}
 		if r == utf8.RuneError && size == 1 {
 			out = append(out, ' ')
 			orig = append(orig, int32(i))
@@ -123,6 +148,7 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 			for k := 0; k < size; k++ {
 				orig = append(orig, int32(i))
 			}
+		case s == " " && len(out) > 0 && out[len(out)-1] == ' ':
 		default:
 			if obfuscating(r, out, src, i+size) {
 				dst.obfuscated++
@@ -208,7 +234,8 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			}
 		case end-i == 1:
 			next = n.joinLetters(dst, t, src, i)
-		default:
+		case end < len(t) && t[end] < 128 && leetFor[t[end]] != 0 || hasDigit(t[i:end]):
+			// only tokens with a digit or a symbol in them can be leetspeak
 			next = n.unLeet(dst, t, i)
 		}
 		if next > i {
@@ -441,4 +468,13 @@ func (d *normalized) origSpan(src string, start, end int) (int, int) {
 		oe += s
 	}
 	return os, oe
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if isASCIIDigit(c) {
+			return true
+		}
+	}
+	return false
 }
