@@ -59,7 +59,9 @@ func TestClassifyScoresAndExplains(t *testing.T) {
 	}{
 		{"lure", ad.Raw{Title: "Typist – Sihanoukville", Body: "Salary USD 1,500 per month. Pay the processing fee, then T.e.l.e.g.r.a.m @hr_team"},
 			[]string{"hub", "fee", "chat-only", "high-pay"}, 10, ad.LevelCritical, true},
-		{"negated fee", ad.Raw{Body: "No processing fee. Work in Sihanoukville."}, []string{"hub"}, 3, ad.LevelLow, false},
+		{"negated fee", ad.Raw{Body: "No processing fee. Work in Sihanoukville."}, []string{"hub"}, 3, ad.LevelMedium, true},
+		{"weak sign", ad.Raw{Body: "Type 40 wpm"}, []string{"typing-speed"}, 1, ad.LevelNone, false},
+		{"low", ad.Raw{Body: "Apply on Telegram @hr"}, []string{"chat-only"}, 2, ad.LevelLow, false},
 		{"warning", ad.Raw{Body: "Beware: jobs in Sihanoukville asking a processing fee"}, []string{"hub", "fee", "warning"}, 1, ad.LevelNone, false},
 		{"nothing", ad.Raw{Body: "Accountant in Phnom Penh"}, nil, 0, ad.LevelNone, false},
 		{"empty", ad.Raw{}, nil, 0, ad.LevelNone, false},

@@ -44,7 +44,10 @@ func (c *Config) Defaults() {
 		c.FlagLevel = "medium"
 	}
 	if c.Thresholds == (Thresholds{}) {
-		c.Thresholds = Thresholds{Low: 2, Medium: 4, High: 7, Critical: 10}
+		// Medium, the default flag level, takes two independent signs of
+		// middling weight, or one strong sign (a passport kept, a border
+		// crossed irregularly) with a weak one.
+		c.Thresholds = Thresholds{Low: 1.5, Medium: 3, High: 6, Critical: 9}
 	}
 	if c.MaxFieldBytes == 0 {
 		c.MaxFieldBytes = ad.MaxBodyBytes
