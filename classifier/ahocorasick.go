@@ -19,6 +19,11 @@ type automaton struct {
 	width   int
 	nDense  int32
 	dense   []int32 // rows of the first nDense states
+	// full is the whole DFA with pre-multiplied entries, (next*width)<<1 |
+	// ends-a-pattern, used when every state fits in the dense table: the
+	// scan's cost is the latency of one load per byte, and this saves the
+	// multiply on that chain.
+	full []uint32
 	// sparse states: children childClass/childNext[childStart[s]:childStart[s+1]]
 	childStart []int32
 	childClass []uint8
@@ -27,6 +32,7 @@ type automaton struct {
 	outStart   []int32 // per state
 	outs       []int32 // pattern ids, grouped by state
 	patLen     []int32
+	maxLen     int
 }
 
 // Limits of the automaton: a rule pack that needs more is refused rather
@@ -73,6 +79,7 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 			return nil, fmt.Errorf("keyword automaton: pattern %d is empty", id)
 		}
 		a.patLen[id] = int32(len(p))
+		a.maxLen = max(a.maxLen, len(p))
 		s := int32(0)
 		for _, c := range p {
 			cl := a.classes[c]
@@ -183,6 +190,13 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 			row[a.childClass[k]] = a.childNext[k]
 		}
 	}
+	if nDense == len(order) {
+		a.full = make([]uint32, len(a.dense))
+		for i, v := range a.dense {
+			a.full[i] = uint32(v>>1)*uint32(w)<<1 | uint32(v&1)
+		}
+		a.dense = nil
+	}
 	return a, nil
 }
 
@@ -205,6 +219,16 @@ func (a *automaton) step(s int32, cl uint8) int32 {
 // scan appends every match in text to dst, stopping after limit matches,
 // and reports whether it stopped early.
 func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool) {
+	var tail []acMatch
+	return a.scanWith(text, dst, limit, &tail)
+}
+
+// scanWith is scan with a scratch buffer for the second stream, so that
+// callers that scan often allocate nothing.
+func (a *automaton) scanWith(text []byte, dst []acMatch, limit int, tail *[]acMatch) ([]acMatch, bool) {
+	if a.full != nil {
+		return a.scanFull(text, dst, limit, tail)
+	}
 	dense, classes, w, nDense := a.dense, &a.classes, a.width, a.nDense
 	v := int32(0)
 	for i := 0; i < len(text); i++ {
@@ -224,6 +248,87 @@ func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool
 			}
 			dst = append(dst, acMatch{pat: p, end: int32(i + 1)})
 		}
+	}
+	return dst, false
+}
+
+// scanFull is scan when every state is dense. A long text is read as two
+// streams at once, its first half and its second half (from maxLen-1
+// bytes before the middle, so no match across the middle is lost): the
+// two chains of dependent loads overlap, which nearly doubles the speed
+// of a scan bound by load latency.
+func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, tailp *[]acMatch) ([]acMatch, bool) {
+	full, classes := a.full, &a.classes
+	mid := len(text) / 2
+	start2 := mid - (a.maxLen - 1)
+	if len(text) < 512 || start2 <= 0 {
+		return a.scanFullFrom(text, 0, 0, dst, limit)
+	}
+	tail := (*tailp)[:0]
+	var v1, v2 uint32
+	// Stream 2 first reads the overlap alone: its matches there end at or
+	// before mid and are stream 1's to report.
+	for i := start2; i < mid; i++ {
+		v2 = full[v2>>1+uint32(classes[text[i]])]
+	}
+	j := mid
+	for i := 0; i < mid; i, j = i+1, j+1 {
+		v1 = full[v1>>1+uint32(classes[text[i]])]
+		if j < len(text) {
+			v2 = full[v2>>1+uint32(classes[text[j]])]
+		}
+		if (v1|v2)&1 == 0 {
+			continue
+		}
+		if v1&1 != 0 {
+			var stop bool
+			if dst, stop = a.emit(dst, v1, i, limit); stop {
+				return dst, true
+			}
+		}
+		if j < len(text) && v2&1 != 0 {
+			tail, _ = a.emit(tail, v2, j, limit)
+		}
+	}
+	for ; j < len(text); j++ {
+		v2 = full[v2>>1+uint32(classes[text[j]])]
+		if v2&1 != 0 {
+			tail, _ = a.emit(tail, v2, j, limit)
+		}
+	}
+	*tailp = tail
+	for _, m := range tail {
+		if len(dst) >= limit {
+			return dst, true
+		}
+		dst = append(dst, m)
+	}
+	return dst, false
+}
+
+// scanFullFrom scans text[from:] from encoded state v, one stream.
+func (a *automaton) scanFullFrom(text []byte, from int, v uint32, dst []acMatch, limit int) ([]acMatch, bool) {
+	full, classes := a.full, &a.classes
+	for i := from; i < len(text); i++ {
+		v = full[v>>1+uint32(classes[text[i]])]
+		if v&1 == 0 {
+			continue
+		}
+		var stop bool
+		if dst, stop = a.emit(dst, v, i, limit); stop {
+			return dst, true
+		}
+	}
+	return dst, false
+}
+
+func (a *automaton) emit(dst []acMatch, v uint32, i, limit int) ([]acMatch, bool) {
+	s := v >> 1 / uint32(a.width)
+	for _, p := range a.outs[a.outStart[s]:a.outStart[s+1]] {
+		if len(dst) >= limit {
+			return dst, true
+		}
+		dst = append(dst, acMatch{pat: p, end: int32(i + 1)})
 	}
 	return dst, false
 }

@@ -83,7 +83,7 @@ func TestAutomatonAgreesWithNaiveSearch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := word(400)
+		text := word(400 + r.IntN(3000))
 		got, _ := a.scan(text, nil, 1<<20)
 		want := naiveMatches(pats, text)
 		sortMatches(got)
@@ -91,6 +91,39 @@ func TestAutomatonAgreesWithNaiveSearch(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("round %d: %d matches, want %d", round, len(got), len(want))
 		}
+	}
+}
+
+// TestAutomatonLargePackUsesSparseStates builds more states than the
+// dense table holds, so deep states take the sparse path.
+func TestAutomatonLargePackUsesSparseStates(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("abcdefghij")
+	var pats [][]byte
+	for range 9000 {
+		p := make([]byte, 6+r.IntN(6))
+		for i := range p {
+			p[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		pats = append(pats, p)
+	}
+	a, err := buildAutomaton(pats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.full != nil || int(a.nDense) >= a.states() {
+		t.Fatalf("%d states, %d dense: the sparse path is not exercised", a.states(), a.nDense)
+	}
+	text := make([]byte, 3000)
+	for i := range text {
+		text[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	got, _ := a.scan(text, nil, 1<<20)
+	want := naiveMatches(pats, text)
+	sortMatches(got)
+	sortMatches(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%d matches, want %d", len(got), len(want))
 	}
 }
 

@@ -330,7 +330,7 @@ func (st *adState) rawContact(raw string) {
 			st.channels |= 1 << kind
 		}
 	}
-	extractContactsIn(st, nt.text)
+	extractContactsIn(st, nt.text, true)
 	if len(st.contacts) == before && len(raw) <= 128 {
 		st.addContact("url", raw)
 	}

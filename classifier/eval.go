@@ -36,6 +36,7 @@ type adState struct {
 	f    [nFields]normalized
 
 	ac        []acMatch
+	acTail    []acMatch
 	matches   []match
 	listHead  []int32 // per list: first link, or -1
 	linkNext  []int32
@@ -105,7 +106,7 @@ func (st *adState) scan() {
 			continue
 		}
 		var stopped bool
-		st.ac, stopped = p.ac.scan(t, st.ac[:0], maxMatchesPerAd-len(st.matches))
+		st.ac, stopped = p.ac.scanWith(t, st.ac[:0], maxMatchesPerAd-len(st.matches), &st.acTail)
 		st.capped = st.capped || stopped
 		for _, m := range st.ac {
 			pat := &p.patterns[m.pat]
@@ -511,9 +512,9 @@ func (st *adState) languages() []string {
 	st.langsDone = true
 	var counts [6]int
 	for f := range nFields {
-		// The first few kilobytes of each field tell its languages.
+		// The first kilobyte of each field tells its languages.
 		t := st.f[f].text
-		scriptCounts(t[:min(len(t), 4096)], &counts)
+		scriptCounts(t[:min(len(t), 1024)], &counts)
 	}
 	type est struct {
 		lang  string

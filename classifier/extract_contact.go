@@ -56,12 +56,12 @@ var channelWords = map[int][]string{
 // extractContacts finds handles, numbers, addresses and links.
 func extractContacts(st *adState) {
 	for f := range nFields {
-		extractContactsIn(st, st.f[f].text)
+		extractContactsIn(st, st.f[f].text, st.f[f].longDigits)
 	}
 }
 
 // extractContactsIn finds contacts in one normalised text.
-func extractContactsIn(st *adState, t []byte) {
+func extractContactsIn(st *adState, t []byte, phones bool) {
 	{
 		// @handles and e-mail addresses.
 		for i := 0; i < len(t); {
@@ -111,7 +111,9 @@ func extractContactsIn(st *adState, t []byte) {
 				}
 			}
 		}
-		extractPhones(st, t)
+		if phones {
+			extractPhones(st, t)
+		}
 	}
 }
 

@@ -18,7 +18,29 @@ type normalized struct {
 	// leetspeak, look-alike or full-width letters, invisible characters
 	// inside words.
 	invalid, obfuscated int
+	// longDigits is set when the text has a run of nine digits or more,
+	// the only place a phone number can be.
+	longDigits bool
 }
+
+// Byte classes for the second pass.
+const (
+	clOther = iota
+	clLetter
+	clDigit
+	clPlus
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clLetter
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clDigit
+	}
+	t['+'] = clPlus
+	return t
+}()
 
 // normalizer turns text into the form rules match: NFKC, lower case,
 // invisible characters removed, look-alikes folded, then words put back
@@ -34,6 +56,7 @@ type normalizer struct {
 	replSrc  []int32
 	tmpText  []byte
 	tmpOrig  []int32
+	letters  []int
 }
 
 // edit replaces pass-one text[start:end] with replText[rs:re], whose
@@ -215,34 +238,51 @@ func isASCIIAlnum(c byte) bool  { return isASCIILetter(c) || isASCIIDigit(c) }
 func (n *normalizer) pass2(dst *normalized, src string) {
 	t := dst.text
 	n.edits, n.replText, n.replSrc = n.edits[:0], n.replText[:0], n.replSrc[:0]
+	dst.longDigits = false
 	for i := 0; i < len(t); {
-		c := t[i]
-		if c >= utf8.RuneSelf || !(isASCIIAlnum(c) || c == '+') || (i > 0 && isASCIIAlnum(t[i-1])) {
+		k := byteClass[t[i]]
+		if k == clOther {
 			i++
 			continue
 		}
-		end := i
-		for end < len(t) && isASCIIAlnum(t[end]) {
-			end++
-		}
-		var next int
-		switch {
-		case isASCIIDigit(c) || c == '+':
-			// Not inside an amount such as 3.500.000.
-			if i < 2 || !(t[i-1] == '.' || t[i-1] == ',' || t[i-1] == '-') || !isASCIIDigit(t[i-2]) {
-				next = n.joinPhone(t, i)
+		// A token starts here: the byte before is not a letter or digit.
+		start := i
+		digits := 0
+		for i < len(t) {
+			c := byteClass[t[i]]
+			if c-1 > 1 { // neither a letter nor a digit
+				break
 			}
-		case end-i == 1:
-			next = n.joinLetters(dst, t, src, i)
-		case end < len(t) && t[end] < 128 && leetFor[t[end]] != 0 || hasDigit(t[i:end]):
+			digits += int(c >> 1)
+			i++
+		}
+		letters := i - start - digits
+		if k == clPlus {
+			i = start + 1
+		}
+		if digits >= 9 && letters == 0 {
+			dst.longDigits = true
+		}
+		next := start
+		switch {
+		case k == clDigit || k == clPlus:
+			// Not inside an amount such as 3.500.000.
+			if start < 2 || !(t[start-1] == '.' || t[start-1] == ',' || t[start-1] == '-') || !isASCIIDigit(t[start-2]) {
+				next = n.joinPhone(t, start)
+				if next > start {
+					dst.longDigits = true
+				}
+			}
+		case i-start == 1:
+			next = n.joinLetters(dst, t, src, start)
+		case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
 			// only tokens with a digit or a symbol in them can be leetspeak
-			next = n.unLeet(dst, t, i)
+			next = n.unLeet(dst, t, start)
 		}
 		if next > i {
 			i = next
-		} else if end > i {
-			i = end
-		} else {
+		}
+		if i == start {
 			i++
 		}
 	}
@@ -279,8 +319,8 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 		return i
 	}
 	rs := len(n.replText)
-	var buf [64]int
-	letters := append(buf[:0], i)
+	letters := append(n.letters[:0], i)
+	defer func() { n.letters = letters[:0] }()
 	widest := 0
 	k := i + 1
 	var sep []byte // every separator of one split word is the same
