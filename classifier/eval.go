@@ -512,9 +512,9 @@ func (st *adState) languages() []string {
 	st.langsDone = true
 	var counts [6]int
 	for f := range nFields {
-		// The first kilobyte of each field tells its languages.
+		// The first half kilobyte of each field tells its languages.
 		t := st.f[f].text
-		scriptCounts(t[:min(len(t), 1024)], &counts)
+		scriptCounts(t[:min(len(t), 512)], &counts)
 	}
 	type est struct {
 		lang  string

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"math"
 	"strings"
 	"sync"
@@ -121,6 +122,9 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 					continue
 				}
 			}
+			if f != 3 && !amountCue(t, i) {
+				continue
+			}
 			c, end := parseAmount(t, i, f)
 			if end <= i {
 				continue
@@ -209,6 +213,29 @@ func candidateScore(t []byte, c salaryCandidate, f int) int {
 		score += 2
 	}
 	return score
+}
+
+// amountCue reports whether the number at t[i] has a currency or a
+// multiplier beside it, or a pay word before it: outside the salary field,
+// bare numbers (dates, counts, phone numbers) are not pay.
+func amountCue(t []byte, i int) bool {
+	if cur, _ := currencyBefore(t, i); cur != "" {
+		return true
+	}
+	j := i
+	for j < len(t) && (isASCIIDigit(t[j]) || (t[j] == ',' || t[j] == '.') && j+1 < len(t) && isASCIIDigit(t[j+1])) {
+		j++
+	}
+	if m, _, _ := suffixMultiplier(t, j); m != 1 {
+		return true
+	}
+	if cur, _ := currencyAfter(t, j); cur != "" {
+		return true
+	}
+	if r := rangeSep(t, j); r > j {
+		return true // "16-19 jt": the cue may follow the second number
+	}
+	return periodBefore(t, i) != ""
 }
 
 // parseAmount reads an amount or a range starting at the digit t[i].
@@ -421,9 +448,10 @@ func currencyBefore(t []byte, i int) (string, int) {
 }
 
 func periodBefore(t []byte, i int) string {
-	window := string(t[max(0, i-24):i])
+	window := t[max(0, i-24):i]
 	for _, p := range periodPrefixes {
-		if strings.HasSuffix(strings.TrimRight(window, " :："), p.word) || strings.Contains(window, p.word) && len(window)-strings.LastIndex(window, p.word)-len(p.word) < 4 {
+		// the word, then at most a few bytes (a colon, spaces) before the number
+		if k := bytes.LastIndex(window, []byte(p.word)); k >= 0 && len(window)-k-len(p.word) <= 6 {
 			return p.period
 		}
 	}
