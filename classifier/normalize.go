@@ -275,6 +275,8 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			}
 		case i-start == 1:
 			next = n.joinLetters(dst, t, src, start)
+		case digits == 0 && numberWords[string(t[start:i])] != 0:
+			next = n.joinNumberWords(t, start)
 		case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
 			// only tokens with a digit or a symbol in them can be leetspeak
 			next = n.unLeet(dst, t, start)
@@ -363,6 +365,51 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 func isUpper(src string, at int32) bool {
 	c := src[at]
 	return c >= 'A' && c <= 'Z'
+}
+
+// numberWords are digits written as words in English, Indonesian, Malay
+// and Tagalog ("zero nine one seven ..."), a way to slip phone numbers
+// past filters. Values are the digit plus one, so zero means "not a digit".
+var numberWords = map[string]byte{
+	"zero": 1, "one": 2, "two": 3, "three": 4, "four": 5, "five": 6, "six": 7, "seven": 8, "eight": 9, "nine": 10,
+	"nol": 1, "kosong": 1, "sifar": 1, "satu": 2, "dua": 3, "tiga": 4, "empat": 5, "lima": 6, "enam": 7, "tujuh": 8,
+	"delapan": 9, "lapan": 9, "sembilan": 10, "sero": 1, "isa": 2, "dalawa": 3, "tatlo": 4, "apat": 5, "anim": 7,
+	"pito": 8, "walo": 9, "siyam": 10,
+}
+
+// joinNumberWords turns a run of three or more digit words into digits;
+// shorter runs ("one or two") stay words.
+func (n *normalizer) joinNumberWords(t []byte, i int) int {
+	rs := len(n.replText)
+	k, end, count := i, i, 0
+	for k < len(t) {
+		e := k
+		for e < len(t) && isASCIILetter(t[e]) {
+			e++
+		}
+		d := numberWords[string(t[k:e])]
+		if d == 0 || e == k {
+			break
+		}
+		n.replText = append(n.replText, '0'+d-1)
+		n.replSrc = append(n.replSrc, int32(k))
+		count++
+		end = e
+		s := e
+		for s < len(t) && s-e < 2 && (t[s] == ' ' || t[s] == '-' || t[s] == ',') {
+			s++
+		}
+		if s == e || s >= len(t) || !isASCIILetter(t[s]) {
+			break
+		}
+		k = s
+	}
+	if count < 3 {
+		n.replText, n.replSrc = n.replText[:rs], n.replSrc[:rs]
+		return i
+	}
+	n.edits = append(n.edits, edit{start: i, end: end, rs: rs, re: len(n.replText)})
+	return end
 }
 
 // phoneCodes start the international numbers of the countries lures are
