@@ -143,6 +143,9 @@ func classifyFile(e *env, cls *classifier.Classifier, input, output string) erro
 		r := ad.Raw{ID: fa.ID, Title: fa.Title, Body: fa.Body, Location: fa.Location, Salary: fa.Salary, Company: fa.Company, Contacts: fa.Contacts, Lang: fa.Lang}
 		v := cls.Classify(&r)
 		n++
+		if v.Hits == nil {
+			v.Hits = []ad.Hit{} // "hits": [] rather than null
+		}
 		return enc.Encode(fileVerdict{ID: r.ID, Flagged: v.Flagged, Score: v.Score, Level: v.Level, Category: v.Category, Hits: v.Hits, Extracted: v.Extracted})
 	})
 	if ferr := bw.Flush(); err == nil {
