@@ -275,7 +275,7 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			}
 		case i-start == 1:
 			next = n.joinLetters(dst, t, src, start)
-		case digits == 0 && numberWords[string(t[start:i])] != 0:
+		case digits == 0 && i-start >= 3 && i-start <= 8 && numberWordShape[t[start]-'a'][t[i-1]-'a'] && numberWords[string(t[start:i])] != 0:
 			next = n.joinNumberWords(t, start)
 		case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
 			// only tokens with a digit or a symbol in them can be leetspeak
@@ -376,6 +376,16 @@ var numberWords = map[string]byte{
 	"delapan": 9, "lapan": 9, "sembilan": 10, "sero": 1, "isa": 2, "dalawa": 3, "tatlo": 4, "apat": 5, "anim": 7,
 	"pito": 8, "walo": 9, "siyam": 10,
 }
+
+// numberWordShape[first][last] is set when some number word starts and
+// ends with those letters: it turns away nearly every other word before
+// the map is asked.
+var numberWordShape = func() (t [26][26]bool) {
+	for w := range numberWords {
+		t[w[0]-'a'][w[len(w)-1]-'a'] = true
+	}
+	return t
+}()
 
 // joinNumberWords turns a run of three or more digit words into digits;
 // shorter runs ("one or two") stay words.
