@@ -468,7 +468,8 @@ func (st *adState) countries() []string {
 	return out
 }
 
-// scriptLanguage maps writing systems to the language written in them.
+// scriptCounts counts Latin letters and the characters of the scripts
+// written without spaces, which tell their languages apart.
 func scriptCounts(t []byte, counts *[6]int) {
 	// Only lead bytes are inspected: the scripts are told apart by the
 	// first two bytes of their UTF-8 form.

@@ -17,6 +17,7 @@ type ExampleFailure struct {
 	WantMatch bool
 }
 
+// String reads as a compiler message: file:line, the rule and what failed.
 func (f ExampleFailure) String() string {
 	want := "should fire on"
 	if !f.WantMatch {

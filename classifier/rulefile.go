@@ -20,6 +20,7 @@ type RuleError struct {
 	Msg  string
 }
 
+// Error reads "file:line: rule id: reason".
 func (e *RuleError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
