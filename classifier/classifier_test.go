@@ -57,7 +57,7 @@ func TestClassifyScoresAndExplains(t *testing.T) {
 		level   ad.Level
 		flagged bool
 	}{
-		{"lure", ad.Raw{Title: "Typist – Sihanoukville", Body: "Salary USD 1,500 per month. Pay the processing fee, then T.e.l.e.g.r.a.m @hr_team"},
+		{"lure", ad.Raw{Title: "Typist needed in Sihanoukville", Body: "We pay USD 1,400 per month. A processing fee is due, then write to T.e.l.e.g.r.a.m @svl_jobs"},
 			[]string{"hub", "fee", "chat-only", "high-pay"}, 10, ad.LevelCritical, true},
 		{"negated fee", ad.Raw{Body: "No processing fee. Work in Sihanoukville."}, []string{"hub"}, 3, ad.LevelMedium, true},
 		{"weak sign", ad.Raw{Body: "Type 40 wpm"}, []string{"typing-speed"}, 1, ad.LevelNone, false},
@@ -90,7 +90,7 @@ func TestClassifyScoresAndExplains(t *testing.T) {
 
 func TestSpansPointIntoBothTexts(t *testing.T) {
 	c, _ := newFixture(t, nil)
-	r := ad.Raw{Title: "ＷＯＲＫ in SIHANOUKVILLE", Body: "Contact us on T.e.l.e.g.r.a.m only. Pay the Processing   Fee."}
+	r := ad.Raw{Title: "ＪＯＢＳ in SIHANOUKVILLE", Body: "Write to T.e.l.e.g.r.a.m, nothing else. A Processing   Fee applies."}
 	v := c.Classify(&r)
 	found := 0
 	for _, h := range v.Hits {
@@ -132,7 +132,7 @@ func TestWithinCountsTokens(t *testing.T) {
 
 func TestExtractedFields(t *testing.T) {
 	c, _ := newFixture(t, nil)
-	v := c.Classify(&ad.Raw{Title: "Typist and customer service", Body: "Work in 西港 and Phnom Penh with the team, you and OFW friends. Salary USD 1,200–1,500/month. Telegram @hr_kh or WA +63 917 000 2240, email jobs@example.com",
+	v := c.Classify(&ad.Raw{Title: "Typist or customer service", Body: "Posts in 西港 and Phnom Penh with the team, you and OFW friends. Salary USD 1,200–1,500/month. Telegram @kh_jobs or WA +63 912 345 6789, email jobs@example.com",
 		Contacts: []string{"t.me/hr_channel"}})
 	x := v.Extracted
 	if strings.Join(x.Places, ",") != "Sihanoukville,Phnom Penh" || strings.Join(x.Countries, ",") != "KH" {
@@ -144,7 +144,7 @@ func TestExtractedFields(t *testing.T) {
 	if x.Salary == nil || x.Salary.Currency != "USD" || x.Salary.Min != 1200 || x.Salary.Max != 1500 || x.Salary.USDMonth != 1200 || x.Salary.Period != "month" {
 		t.Errorf("salary %+v", x.Salary)
 	}
-	want := map[string]string{"telegram": "@hr_kh", "whatsapp": "+639170002240", "email": "jobs@example.com"}
+	want := map[string]string{"telegram": "@kh_jobs", "whatsapp": "+639123456789", "email": "jobs@example.com"}
 	for kind, val := range want {
 		ok := false
 		for _, ct := range x.Contacts {

@@ -17,8 +17,8 @@ func Example() {
 	}
 	v := c.Classify(&ad.Raw{
 		ID:    "example-1",
-		Title: "Typist – Sihanoukville",
-		Body:  "Salary USD 1,500 per month. Pay the processing fee, then contact T.e.l.e.g.r.a.m @hr_team",
+		Title: "Typist needed – Sihanoukville",
+		Body:  "We offer USD 1,400 per month. A processing fee is due, then write to T.e.l.e.g.r.a.m @svl_jobs",
 	})
 	fmt.Printf("score %g, level %s, flagged %v, category %s\n", v.Score, v.Level, v.Flagged, v.Category)
 	for _, h := range v.Hits {
@@ -33,11 +33,11 @@ func Example() {
 	// Output:
 	// score 10, level critical, flagged true, category trafficking-lure
 	// +3 hub: Names a scam hub.
-	//     title[11:24] "Sihanoukville"
+	//     title[18:31] "Sihanoukville"
 	// +3 fee: Asks for a fee.
-	//     body[36:50] "processing fee"
+	//     body[32:46] "processing fee"
 	// +2 chat-only: Contact only by chat app.
 	// +2 high-pay: Pays USD 1,000 a month or more.
-	//     body[7:26] "USD 1,500 per month"
-	// salary USD 1500 a month = USD 1500 a month; places [Sihanoukville]; jobs [typist]; contacts [{telegram @hr_team}]
+	//     body[9:28] "USD 1,400 per month"
+	// salary USD 1400 a month = USD 1400 a month; places [Sihanoukville]; jobs [typist]; contacts [{telegram @svl_jobs}]
 }

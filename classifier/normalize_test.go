@@ -26,13 +26,13 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"leetspeak in a known word", "Te1egram or wh@tsapp", "telegram or whatsapp", true},
 		{"leetspeak left alone elsewhere", "b2b and 4u", "b2b and 4u", false},
 		{"letters split by dots", "T.e.l.e.g.r.a.m", "telegram", true},
-		{"letters split by spaces and emoji", "T e l e g r a m 👉 @hr", "telegram @hr", true},
+		{"letters split by spaces and emoji", "T e l e g r a m ✨ @jobs", "telegram @jobs", true},
 		{"two capitals split", "W A 0917", "wa 0917", false},
 		{"abbreviations stay", "i.e. the job", "i.e. the job", false},
-		{"phone split by spaces", "W A + 8 5 5 · 9 7 · 0 0 0 · 4 4 6 8", "wa +855970004468", false},
-		{"local phone split by dashes", "0 8 1 2 – 0 0 0 0 – 5 5 1 9", "081200005519", false},
-		{"amounts are not phones", "LAK 3.500.000 – 4.500.000", "lak 3.500.000 - 4.500.000", false},
-		{"keycap digits", "Age 1️⃣8️⃣–3️⃣5️⃣", "age 18-35", false},
+		{"phone split by spaces", "W A + 8 5 5 · 1 2 · 3 4 5 · 6 7 8 9", "wa +855123456789", false},
+		{"local phone split by dashes", "0 8 5 7 – 1 2 3 4 – 9 8 7 6", "085712349876", false},
+		{"amounts are not phones", "LAK 2.800.000 – 3.900.000", "lak 2.800.000 - 3.900.000", false},
+		{"keycap digits", "Aged 1️⃣9️⃣–2️⃣9️⃣", "aged 19-29", false},
 		{"digits as words", "WA zero nine one seven, two two four", "wa 0917224", false},
 		{"digits as words in tagalog", "sero siyam isa pito", "0917", false},
 		{"few number words stay", "one or two days", "one or two days", false},
@@ -59,9 +59,9 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 func TestNormalizeMapsSpansBackToTheOriginal(t *testing.T) {
 	known := map[string]bool{"telegram": true}
 	tests := []struct{ in, find, wantOrig string }{
-		{"Apply on T.e.l.e.g.r.a.m now", "telegram", "T.e.l.e.g.r.a.m"},
+		{"Write to T.e.l.e.g.r.a.m today", "telegram", "T.e.l.e.g.r.a.m"},
 		{"Contact ＴＥＬＥＧＲＡＭ!", "telegram", "ＴＥＬＥＧＲＡＭ"},
-		{"Không cần kinh nghiệm", "kinh nghiệm", "kinh nghiệm"},
+		{"Chưa có kinh nghiệm", "kinh nghiệm", "kinh nghiệm"},
 		{"Go to Tele\u200bgram", "telegram", "Tele\u200bgram"},
 		{"Te1egram", "telegram", "Te1egram"},
 		{"北京 護照", "护照", "護照"},
@@ -108,7 +108,7 @@ func checkMapping(t *testing.T, in string, d normalized) {
 // those below) run with the ordinary tests.
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{
-		"", "T.e.l.e.g.r.a.m", "wh@tsapp te1egram", "+ 8 5 5 · 9 7", "e\u0301\u0301\u0301", "\u0301leading mark",
+		"", "T.e.l.e.g.r.a.m", "wh@tsapp te1egram", "+ 8 5 5 · 1 2", "e\u0301\u0301\u0301", "\u0301leading mark",
 		"\xff\xfe\xfd", "1️⃣8️⃣", "ＴＧ：＠ｈｒ", "İstanbul", "ﷺ ﬃ ㍻", "a b c d e f g h i j k l m n o p q r s t u v w x y z",
 		strings.Repeat("0 ", 40), "t.me/ + abc", "🅣🅔🅛🅔", "ក្រុងព្រះសីហនុ ១៨", "မြဝတီ ၀၉",
 	} {

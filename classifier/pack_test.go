@@ -48,17 +48,17 @@ func TestShippedPackOnFixtures(t *testing.T) {
 		ad      ad.Raw
 		flagged bool
 	}{
-		{"en compound lure", ad.Raw{Title: "URGENT: Chat support – Sihanoukville – $1,400", Body: "No experience needed, free flight + visa + dorm. Age 18-30. Send passport photo to T.e.l.e.g.r.a.m @ hr_svl. Travel on tourist visa, company converts it."}, true},
-		{"id lure", ad.Raw{Title: "Loker luar negeri admin", Body: "Gaji 18 juta, tanpa pengalaman. Tiket & mess gratis. Berangkat pakai visa kunjungan, kirim foto paspor ke WA 0812 0000 1111 aja"}, true},
-		{"vi lure", ad.Raw{Title: "Tuyển CSKH làm việc tại Campuchia", Body: "Lương 25 triệu, không cần kinh nghiệm, bao vé máy bay, ăn ở. Hộ chiếu do công ty giữ. Liên hệ Zalo"}, true},
-		{"zh lure", ad.Raw{Title: "妙瓦底 客服 高薪", Body: "月薪2万，无需经验，包吃包住，机票报销。先发护照照片，飞机联系。落地曼谷专车接"}, true},
-		{"th lure", ad.Raw{Title: "แอดมินต่างประเทศ 40,000 บาท", Body: "ไม่ต้องมีประสบการณ์ ที่พักฟรี ไปด้วยวีซ่าท่องเที่ยว บริษัทเก็บพาสปอร์ต ทักไลน์"}, true},
-		{"fee scam", ad.Raw{Title: "Hotel staff abroad", Body: "Pay the processing fee of USD 200 by GCash, refunded with your first salary."}, true},
-		{"phnom penh office job", ad.Raw{Title: "Accountant – Phnom Penh", Company: "Mekong Trading Co., Ltd.", Body: "Salary $600-800. NSSF, annual leave. Bachelor's degree and 3 years of experience. Send CV to hr@mekong.example or walk in to our office."}, false},
-		{"manila call centre", ad.Raw{Title: "CSR – Pasig", Body: "Northwind Contact Inc. PHP 22,000 basic + night differential, HMO, 13th month. No experience needed, paid training. Walk-in interviews daily."}, false},
-		{"licensed programme", ad.Raw{Title: "Care workers – Japan (SSW)", Body: "Licensed agency, DMW license no. 111-LB. Approved job order. JLPT N4. Employer pays airfare and visa. Housing provided, rent deducted per contract."}, false},
-		{"warning", ad.Raw{Title: "Beware: fake jobs in Cambodia", Body: "Police warn that victims answering ads for typists at $1,500 with free flights and Telegram-only contact were forced to scam people and their passports were taken."}, false},
-		{"hotel in sihanoukville", ad.Raw{Title: "Front desk – Sihanoukville hotel", Company: "Ocean Bay Hotel Co., Ltd.", Body: "USD 350/month + service charge, NSSF, 1 year experience. Apply at the hotel HR office or email."}, false},
+		{"en compound lure", ad.Raw{Title: "Support agents – Poipet – $1,350", Body: "Beginners welcome, we cover flights, visa and a dorm. Aged 18-29. Message your passport photo to T.e.l.e.g.r.a.m @ pp_team. Come on a tourist visa, we switch it to a work visa on arrival."}, true},
+		{"id lure", ad.Raw{Title: "Admin kantor luar negeri", Body: "Gaji 19 juta per bulan, tanpa pengalaman. Tiket dan mess ditanggung. Masuk dengan visa kunjungan, kirim scan paspor ke WA 0857 2222 3333 saja"}, true},
+		{"vi lure", ad.Raw{Title: "Tuyển nhân viên chat ở Campuchia", Body: "Thu nhập 27 triệu mỗi tháng, chưa có kinh nghiệm cũng nhận, lo vé máy bay và chỗ ở. Công ty sẽ giữ hộ chiếu. Nhắn Zalo"}, true},
+		{"zh lure", ad.Raw{Title: "妙瓦底 招聊天客服", Body: "月薪1.8万，零基础可，包住宿，机票公司出。请先发送护照照片，纸飞机联系，到昆明有人接"}, true},
+		{"th lure", ad.Raw{Title: "งานแอดมิน ต่างประเทศ รายได้ 42,000 บาท", Body: "มือใหม่ทำได้ มีที่พัก ใช้วีซ่าท่องเที่ยวเข้าไปก่อน บริษัทเก็บพาสปอร์ตไว้ ติดต่อไลน์"}, true},
+		{"fee scam", ad.Raw{Title: "Resort staff overseas", Body: "A registration fee of USD 220 is paid by GCash first and deducted from salary later."}, true},
+		{"phnom penh office job", ad.Raw{Title: "Payroll officer, Toul Kork", Company: "Lotus Paper Co., Ltd.", Body: "Pay $650-850. NSSF and paid leave. A degree in accounting and 3 years of experience. CVs to people@lotus.example, or visit our office."}, false},
+		{"manila call centre", ad.Raw{Title: "Voice agent, Alabang", Body: "Sunrise Connect Inc. PHP 20,500 a month with night pay, HMO and 13th month. New to BPO? We train you, paid. Walk-in interviews every day."}, false},
+		{"licensed programme", ad.Raw{Title: "Food processing jobs in Japan (SSW)", Body: "Recruited by a licensed agency under an approved job order. JFT-Basic needed. The employer pays the flight and visa; company housing, rent deducted as the contract says."}, false},
+		{"warning", ad.Raw{Title: "Beware of typing jobs abroad", Body: "Police say victims who answered offers of $1,600 with free flights and chat-only contact were forced to defraud strangers, and their passports were confiscated."}, false},
+		{"hotel in sihanoukville", ad.Raw{Title: "Night auditor, Sihanoukville", Company: "Sea Breeze Hotel Co., Ltd.", Body: "USD 380 a month and service charge, NSSF, a year in hotels. Come to the hotel HR desk or send an email."}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -27,8 +27,8 @@ func TestClassifyFileWritesOneVerdictALine(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "ads.jsonl")
 	outPath := filepath.Join(dir, "verdicts.jsonl")
-	ads := `{"id":"lure","title":"Chat support – Sihanoukville – $1,500","body":"No experience needed. Free flight, visa and dorm. Send passport photo to T.e.l.e.g.r.a.m @hr_svl. Tourist visa first, company converts it.","lang":"en"}
-{"id":"job","title":"Accountant – Phnom Penh","company":"Mekong Co., Ltd.","body":"USD 600, NSSF, 3 years of experience. Email hr@mekong.example","lang":"en"}
+	ads := `{"id":"lure","title":"Night chat agents – Poipet – $1,450","body":"Beginners are fine. We cover the flight, visa and a dorm. Message your passport photo to T.e.l.e.g.r.a.m @pp_agents. Enter on a tourist visa; we switch it to a work visa on arrival.","lang":"en"}
+{"id":"job","title":"Payroll clerk – Siem Reap","company":"Angkor Foods Co., Ltd.","body":"USD 520 a month, NSSF, 3 years of experience. Email people@angkorfoods.example","lang":"en"}
 
 {"id":"broken", "title": 
 {"id":"zh","title":"妙瓦底 客服","body":"月薪2万，无需经验，包吃包住，护照由公司保管，飞机联系","contacts":["t.me/mwd_hr"]}
@@ -79,7 +79,7 @@ func TestClassifyFileWritesOneVerdictALine(t *testing.T) {
 // TestClassifyFileIgnoresLeakyFields: fields a crawler would not give the
 // classifier (label, platform, archetype) must not change the verdict.
 func TestClassifyFileIgnoresLeakyFields(t *testing.T) {
-	base := `{"id":"a","title":"Typist abroad","body":"Free ticket and visa, apply on Telegram only. Salary $1,200."`
+	base := `{"id":"a","title":"Typist overseas","body":"We pay the ticket and visa; write to us on Telegram only. Pay $1,300."`
 	plain, _, _ := runCmd(t, base+"}\n", "classify", shippedRules, "--input", "-")
 	leaky, _, _ := runCmd(t, base+`,"label":"scam","platform":"telegram","archetype":"cs_lure_compound"}`+"\n", "classify", shippedRules, "--input", "-")
 	if plain == "" || plain != leaky {
