@@ -171,7 +171,9 @@ var channelTmpl = template.Must(template.New("channel").Parse(`<!doctype html>
 </div></div>{{end}}
 </section></body></html>`))
 
-// Sources returns the YAML of the two demo sources, pointed at base.
+// Sources returns the YAML of the two demo sources, pointed at base: the
+// board as an html source, the channel as a telegram source reading the
+// same preview markup as t.me/s/<channel>.
 func Sources(base string) map[string][]byte {
 	return map[string][]byte{
 		"demo-board.yaml": []byte(`name: demo-board
@@ -179,12 +181,15 @@ kind: html
 platform: jobboard
 start_urls: [` + base + `/board/]
 interval: 30s
+timezone: Asia/Phnom_Penh
 allow_private: true
+max_pages: 10
+delay: 50ms
 list:
   item_links: a.job-link
   next_page: a.next
-  max_pages: 10
 item:
+  id: "article.job-ad@data-id"
   title: h1.title
   body: .description
   company: .company
@@ -194,16 +199,16 @@ item:
   contact: .contact
 `),
 		"demo-channel.yaml": []byte(`name: demo-channel
-kind: html
+kind: telegram
 platform: telegram
-start_urls: [` + base + `/s/mekong_jobs_demo]
 interval: 30s
+timezone: Asia/Phnom_Penh
 allow_private: true
-list:
-  items: .tgme_widget_message
-item:
-  id_attr: data-post
-  body: .tgme_widget_message_text
+max_pages: 3
+delay: 50ms
+telegram:
+  channel: mekong_jobs_demo
+  base_url: ` + base + `
 `),
 	}
 }

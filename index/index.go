@@ -96,10 +96,23 @@ func (i *Index) Upsert(ctx context.Context, ads []*ad.Flagged) error {
 		}
 		b.SetInternal([]byte("doc:"+id), data)
 	}
+	// Bleve returns from Batch once the batch is searchable, before it is on
+	// disk; the caller commits Kafka offsets after Upsert, so wait for the
+	// persister too.
+	persisted := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { persisted <- err })
 	if err := i.idx.Batch(b); err != nil {
 		return fmt.Errorf("index batch of %d: %w", len(ads), err)
 	}
-	return nil
+	select {
+	case err := <-persisted:
+		if err != nil {
+			return fmt.Errorf("persist index batch of %d: %w", len(ads), err)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func toSearch(d *Doc) searchDoc {

@@ -16,7 +16,8 @@ import (
 
 const shippedRules = "--set=classifier.rules=../../configs/rules"
 
-func runCmd(t *testing.T, stdin string, args ...string) (string, string, int) {
+// runWithStdin runs a command with the given standard input.
+func runWithStdin(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := realMain(context.Background(), args, &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb})
@@ -36,7 +37,7 @@ func TestClassifyFileWritesOneVerdictALine(t *testing.T) {
 	if err := os.WriteFile(in, []byte(ads), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runCmd(t, "", "classify", shippedRules, "--input", in, "--output", outPath)
+	_, stderr, code := runWithStdin(t, "", "classify", shippedRules, "--input", in, "--output", outPath)
 	if code != 1 || !strings.Contains(stderr, in+":4: not an ad") || !strings.Contains(stderr, "1 line(s)") {
 		t.Errorf("exit %d, stderr %q: want 1 and the bad line 4 named", code, stderr)
 	}
@@ -80,15 +81,15 @@ func TestClassifyFileWritesOneVerdictALine(t *testing.T) {
 // classifier (label, platform, archetype) must not change the verdict.
 func TestClassifyFileIgnoresLeakyFields(t *testing.T) {
 	base := `{"id":"a","title":"Typist overseas","body":"We pay the ticket and visa; write to us on Telegram only. Pay $1,300."`
-	plain, _, _ := runCmd(t, base+"}\n", "classify", shippedRules, "--input", "-")
-	leaky, _, _ := runCmd(t, base+`,"label":"scam","platform":"telegram","archetype":"cs_lure_compound"}`+"\n", "classify", shippedRules, "--input", "-")
+	plain, _, _ := runWithStdin(t, base+"}\n", "classify", shippedRules, "--input", "-")
+	leaky, _, _ := runWithStdin(t, base+`,"label":"scam","platform":"telegram","archetype":"cs_lure_compound"}`+"\n", "classify", shippedRules, "--input", "-")
 	if plain == "" || plain != leaky {
 		t.Errorf("verdicts differ once label/platform/archetype are added:\n%s\n%s", plain, leaky)
 	}
 }
 
 func TestRulesCheckPassesOnTheShippedPack(t *testing.T) {
-	out, stderr, code := runCmd(t, "", "rules", "check", shippedRules)
+	out, stderr, code := runWithStdin(t, "", "rules", "check", shippedRules)
 	if code != 0 || !strings.Contains(out, "0 example(s) failing") {
 		t.Errorf("exit %d\n%s%s", code, out, stderr)
 	}
@@ -99,7 +100,7 @@ func TestRulesCheckNamesTheBrokenFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("rules:\n  - id: r\n    wieght: 2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runCmd(t, "", "rules", "check", "--rules", dir)
+	_, stderr, code := runWithStdin(t, "", "rules", "check", "--rules", dir)
 	if code != 1 || !strings.Contains(stderr, filepath.Join(dir, "bad.yaml")+":3:") || !strings.Contains(stderr, `unknown key "wieght"`) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
@@ -120,7 +121,7 @@ func writeCorpus(t *testing.T) string {
 
 func TestRulesTestPrintsTheTables(t *testing.T) {
 	corpus := writeCorpus(t)
-	out, stderr, code := runCmd(t, "", "rules", "test", shippedRules, "--corpus", corpus, "--errors", "5")
+	out, stderr, code := runWithStdin(t, "", "rules", "test", shippedRules, "--corpus", corpus, "--errors", "5")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -134,7 +135,7 @@ func TestRulesTestPrintsTheTables(t *testing.T) {
 func TestRulesFitProposesWeightsForReview(t *testing.T) {
 	corpus := writeCorpus(t)
 	outPath := filepath.Join(t.TempDir(), "weights.yaml")
-	_, stderr, code := runCmd(t, "", "rules", "fit", shippedRules, "--corpus", corpus, "--output", outPath)
+	_, stderr, code := runWithStdin(t, "", "rules", "fit", shippedRules, "--corpus", corpus, "--output", outPath)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

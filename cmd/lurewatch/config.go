@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/lurewatch/lurewatch/alert"
 	"github.com/lurewatch/lurewatch/classifier"
 	"github.com/lurewatch/lurewatch/crawler"
 	"github.com/lurewatch/lurewatch/index"
@@ -29,6 +30,7 @@ type Config struct {
 	Crawler    crawler.Config    `yaml:"crawler"`
 	Classifier classifier.Config `yaml:"classifier"`
 	Index      index.Config      `yaml:"index"`
+	Alert      alert.Config      `yaml:"alert"`
 }
 
 // LogConfig sets up log/slog.
@@ -64,6 +66,15 @@ func (c *Config) Defaults() {
 	}
 	if c.Index.Dir == "" {
 		c.Index.Dir = c.DataDir + "/index"
+	}
+	if c.Crawler.StateFile == "" {
+		c.Crawler.StateFile = c.DataDir + "/crawl-state.db"
+	}
+	if c.Alert.Dir == "" {
+		c.Alert.Dir = c.DataDir + "/alerts"
+	}
+	if c.Alert.UIBaseURL == "" {
+		c.Alert.UIBaseURL = "http://" + c.HTTP.Listen
 	}
 }
 

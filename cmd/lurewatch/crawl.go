@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"sync"
+	"time"
 
 	"github.com/lurewatch/lurewatch/crawler"
 )
@@ -10,7 +13,14 @@ import (
 const crawlHelp = `
 Crawls the sources in crawler.sources (configs/sources/*.yaml) and publishes
 each new or changed ad to the raw-ads topic. Without --once it keeps going,
-crawling each source again after its interval.`
+crawling each enabled source again after its interval.
+
+With --once, each source is crawled a single time and a progress line
+(pages, ads, errors, rate) is printed as it goes and at the end. --source
+picks one source by name, even one with enabled: false.
+
+The crawl state (what was published, ETags) is kept in crawler.state_file,
+by default data_dir/crawl-state.db: an unchanged ad is not sent again.`
 
 func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "crawl", "[--once] [--source NAME] [flags]", crawlHelp)
@@ -40,6 +50,14 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("no source named %q in %s", *only, a.cfg.Crawler.Sources)
 		}
 		sources = picked
+	} else if *once {
+		var enabled []*crawler.Source
+		for _, s := range sources {
+			if s.IsEnabled() {
+				enabled = append(enabled, s)
+			}
+		}
+		sources = enabled
 	}
 	client, closeBus, err := a.connect(ctx, false)
 	if err != nil {
@@ -53,17 +71,51 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	defer stopHTTP()
 	prod := client.NewProducer()
 	defer prod.Close()
-	c := crawler.New(a.cfg.Crawler, sources, rawPublisher{p: prod, topic: client.Topics().Raw},
-		crawler.WithLogger(a.log), crawler.WithMetrics(a.reg))
+	opts := []crawler.Option{crawler.WithLogger(a.log), crawler.WithMetrics(a.reg)}
+	var prog *progress
+	if *once {
+		prog = &progress{w: e.stdout, every: time.Second}
+		opts = append(opts, crawler.WithProgress(prog.update))
+	}
+	c, err := crawler.New(a.cfg.Crawler, sources, rawPublisher{p: prod, topic: client.Topics().Raw}, opts...)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
 	if !*once {
 		return c.Run(ctx)
 	}
 	for _, s := range sources {
 		st, err := c.Once(ctx, s)
+		prog.done(s.Name, st)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: %d pages, %d ads, %d new, %d errors\n", s.Name, st.Pages, st.Ads, st.New, st.Errors)
 	}
 	return nil
+}
+
+// progress prints a source's counts at most once every interval while it is
+// crawled, and once more at the end.
+type progress struct {
+	w     io.Writer
+	every time.Duration
+
+	mu   sync.Mutex
+	last time.Time
+}
+
+func (p *progress) update(source string, st crawler.Stats) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if now := time.Now(); now.Sub(p.last) >= p.every {
+		p.last = now
+		fmt.Fprintf(p.w, "%s: %s\n", source, st)
+	}
+}
+
+func (p *progress) done(source string, st crawler.Stats) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "%s: done: %s\n", source, st)
 }

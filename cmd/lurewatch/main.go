@@ -48,10 +48,12 @@ func commands() []command {
 	return []command{
 		{"run", "run every stage in one process (embedded broker when no Kafka is configured)", cmdRun},
 		{"crawl", "crawl the configured sources into the raw-ads topic", cmdCrawl},
+		{"sources", "check source files and dry-run their selectors (sources check)", cmdSources},
 		{"classify", "classify raw ads from Kafka (or a JSON-lines file) and publish the flagged ones", cmdClassify},
 		{"rules", "check the rule files, test them on labelled corpora, fit their weights", cmdRules},
 		{"index", "index flagged ads and serve the search API", cmdIndex},
 		{"search", "search the flagged ads", cmdSearch},
+		{"alert", "alert offices of flagged ads; test routes; manage silences", cmdAlert},
 		{"broker", "run the embedded Kafka-protocol broker alone", cmdBroker},
 		{"version", "print the version", cmdVersion},
 	}

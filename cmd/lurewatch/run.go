@@ -15,8 +15,9 @@ import (
 )
 
 const runHelp = `
-Runs every stage in one process: the crawler, the classifier, the indexer and
-the web UI and API, with /metrics, /healthz and /readyz beside them.
+Runs every stage in one process: the crawler, the classifier, the indexer,
+the alerter (alert.rules) and the web UI and API, with /metrics, /healthz and
+/readyz beside them.
 
 With no kafka.brokers configured, an embedded Kafka-protocol broker starts in
 the process, keeping its data under data_dir; the stages talk to it with the
@@ -25,10 +26,12 @@ same client code they use against a real cluster.
 With --demo, a small job board and a Telegram-style channel page, written for
 the project in ten languages, are served on loopback and crawled instead of
 the configured sources: flagged ads are searchable within seconds, with no
-network. Try, in another terminal:
+network, and alerts to five pretend offices arrive in
+data_dir/alerts/demo.log. Try, in another terminal:
 
   lurewatch search sihanoukville
   lurewatch search 'level:high'
+  tail -f data/alerts/demo.log
 
 Stop with Ctrl-C: every stage drains (stops intake, flushes, commits) first.`
 
@@ -78,26 +81,42 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer idx.Close()
 
+	al, err := runAlerts(a, e, *demoMode)
+	if err != nil {
+		return err
+	}
+	if al != nil {
+		defer closeAlerter(al)
+	}
+
 	client, closeBus, err := a.connect(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer closeBus()
 
-	stopHTTP, err := a.serveHTTP(ctx, uiHandler(a, idx))
+	ui := uiHandler(a, idx)
+	if al != nil {
+		ui = withAlertAPI(ui, al)
+	}
+	stopHTTP, err := a.serveHTTP(ctx, ui)
 	if err != nil {
 		return err
 	}
 	defer stopHTTP()
 
 	if *demoMode {
-		fmt.Fprintf(e.stderr, "\nlurewatch demo is running. In another terminal:\n  lurewatch search sihanoukville\n  curl 'http://%s/api/search?q=level:high'\nStop with Ctrl-C.\n\n", a.cfg.HTTP.Listen)
+		fmt.Fprintf(e.stderr, "\nlurewatch demo is running. In another terminal:\n  lurewatch search sihanoukville\n  curl 'http://%s/api/search?q=level:high'\n  tail -f %s    # alerts to the demo offices\nStop with Ctrl-C.\n\n", a.cfg.HTTP.Listen, demoAlertLog(a))
 	}
 
 	prod := client.NewProducer()
 	defer prod.Close()
-	crawl := crawler.New(a.cfg.Crawler, sources, rawPublisher{p: prod, topic: client.Topics().Raw},
+	crawl, err := crawler.New(a.cfg.Crawler, sources, rawPublisher{p: prod, topic: client.Topics().Raw},
 		crawler.WithLogger(a.log.With("stage", "crawler")), crawler.WithMetrics(a.reg))
+	if err != nil {
+		return err
+	}
+	defer crawl.Close()
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return crawl.Run(gctx) })
@@ -105,6 +124,9 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	go reloadOnHangup(gctx, e, cls)
 	go func() { _ = cls.Watch(gctx) }()
 	g.Go(func() error { return runIndexer(gctx, a, client, idx) })
+	if al != nil {
+		g.Go(func() error { return runAlerter(gctx, a, client, al) })
+	}
 	err = g.Wait()
 	a.log.Info("stages stopped; closing")
 	return err

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/lurewatch/lurewatch/alert"
 	"github.com/lurewatch/lurewatch/classifier"
 	"github.com/lurewatch/lurewatch/index"
 	"github.com/lurewatch/lurewatch/pkg/ad"
@@ -15,6 +18,7 @@ import (
 const (
 	groupClassifier = "lurewatch-classifier"
 	groupIndexer    = "lurewatch-indexer"
+	groupAlerter    = "lurewatch-alerter"
 )
 
 // rawPublisher sends crawled ads to the raw topic, keyed by ad id.
@@ -82,4 +86,16 @@ func runIndexer(ctx context.Context, a *app, c *bus.Client, idx *index.Index) er
 	cons := c.NewConsumer(bus.ConsumerOptions{Group: groupIndexer, Topic: c.Topics().Flagged, MaxBatch: a.cfg.Index.BatchSize})
 	a.health.set("indexer", true)
 	return bus.Consume(ctx, cons, decodeFlagged, idx.Upsert)
+}
+
+// runAlerter consumes flagged ads into the alerter's outbox and delivers
+// them; a batch's offsets are committed only after the outbox has it on
+// disk. The caller closes the alerter after this returns.
+func runAlerter(ctx context.Context, a *app, c *bus.Client, al *alert.Alerter) error {
+	cons := c.NewConsumer(bus.ConsumerOptions{Group: groupAlerter, Topic: c.Topics().Flagged, MaxBatch: 100})
+	a.health.set("alerter", true)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return bus.Consume(gctx, cons, decodeFlagged, al.Accept) })
+	g.Go(func() error { return al.Run(gctx) })
+	return g.Wait()
 }

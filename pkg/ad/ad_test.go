@@ -54,6 +54,14 @@ func TestContentHashIgnoresSpacingAndCase(t *testing.T) {
 	if ad.ContentHash(&a) != ad.ContentHash(&b) {
 		t.Fatal("hash changed with spacing, case or URL")
 	}
+	a.Body, b.Body = strings.Repeat("word ", 3000), strings.Repeat("WORD\n\t ", 3000)
+	if ad.ContentHash(&a) != ad.ContentHash(&b) {
+		t.Fatal("hash of a long body changed with spacing or case")
+	}
+	b.Body = strings.Repeat("word", 3000)
+	if ad.ContentHash(&a) == ad.ContentHash(&b) {
+		t.Fatal("hash ignores the spaces between words")
+	}
 	b.Body = "USD 2500 a month"
 	if ad.ContentHash(&a) == ad.ContentHash(&b) {
 		t.Fatal("hash unchanged after an edit")

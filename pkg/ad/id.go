@@ -3,10 +3,12 @@ package ad
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/url"
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // NewID derives an ad's stable id from the source's name and the source's
@@ -80,21 +82,49 @@ func isTrackingParam(k string) bool {
 // unchanged has the same hash, and an edited ad a different one.
 func ContentHash(r *Raw) string {
 	h := sha256.New()
+	buf := make([]byte, 0, 512)
 	for _, s := range []string{r.Title, r.Body, r.Location, r.Salary, r.Company} {
-		h.Write([]byte(foldSpace(s)))
+		buf = writeFolded(h, buf, s)
 		h.Write([]byte{0})
 	}
-	contacts := append([]string(nil), r.Contacts...)
-	for i, c := range contacts {
-		contacts[i] = foldSpace(c)
+	contacts := make([]string, len(r.Contacts))
+	for i, c := range r.Contacts {
+		contacts[i] = strings.Join(strings.Fields(strings.ToLower(c)), " ")
 	}
 	sort.Strings(contacts)
 	h.Write([]byte(strings.Join(contacts, "\x00")))
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// foldSpace lower-cases s and collapses every run of white space to one
-// space.
-func foldSpace(s string) string {
-	return strings.Join(strings.FieldsFunc(strings.ToLower(s), unicode.IsSpace), " ")
+// writeFolded writes s to w lower-cased, with every run of white space
+// collapsed to one space and none at either end, through buf: crawlers hash
+// every ad they see, so this avoids building the folded string.
+func writeFolded(w io.Writer, buf []byte, s string) []byte {
+	buf = buf[:0]
+	started, space := false, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = started
+			continue
+		}
+		started = true
+		if space {
+			buf = append(buf, ' ')
+			space = false
+		}
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			buf = append(buf, byte(r))
+		} else {
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		}
+		if len(buf) >= 4096 {
+			w.Write(buf)
+			buf = buf[:0]
+		}
+	}
+	w.Write(buf)
+	return buf
 }

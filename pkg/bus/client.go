@@ -103,6 +103,9 @@ func (c *Client) EnsureTopics(ctx context.Context) error {
 			return c.awaitTopics(ctx, admin, topics)
 		}
 		last = err
+		if err := c.checkAuth(ctx); err != nil {
+			return err
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -137,6 +140,24 @@ func (c *Client) awaitTopics(ctx context.Context, admin *kafka.Client, topics []
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// checkAuth tells a refused login from a broker that is still starting:
+// kafka-go's transport reports both as "broker not available", but a direct
+// dial performs the SASL handshake and says which it is.
+func (c *Client) checkAuth(ctx context.Context) error {
+	if c.mechanism == nil {
+		return nil
+	}
+	conn, err := c.dialer().DialContext(ctx, "tcp", c.brokers[0])
+	if err == nil {
+		conn.Close()
+		return nil
+	}
+	if errors.Is(err, kafka.SASLAuthenticationFailed) || errors.Is(err, kafka.UnsupportedSASLMechanism) {
+		return fmt.Errorf("kafka at %s refused the credentials of sasl.username %q: %w", c.brokers[0], c.cfg.SASL.Username, err)
+	}
+	return nil
 }
 
 func (c *Client) dialer() *kafka.Dialer {
