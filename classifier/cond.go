@@ -123,7 +123,7 @@ func parseCondition(s string, p *pack) (*condition, error) {
 
 func (c *condition) hasSpans() bool {
 	switch c.field {
-	case "salary_usd_month", "salary_max_usd_month", "place", "job_type":
+	case "salary_usd_month", "salary_max_usd_month", "place", "job_type", "contact_channels":
 		return c.op != "missing"
 	}
 	return false
@@ -206,15 +206,26 @@ func (c *condition) eval(st *adState) bool {
 		}
 		return false
 	case "contact_channels":
+		var ok bool
+		mask := c.mask
 		switch c.op {
 		case "missing":
 			return st.channels == 0
 		case "present":
-			return st.channels != 0
+			ok, mask = st.channels != 0, ^uint32(0)
 		case "only":
-			return st.channels != 0 && st.channels&^c.mask == 0
+			ok = st.channels != 0 && st.channels&^c.mask == 0
+		default:
+			ok = st.channels&c.mask != 0
 		}
-		return st.channels&c.mask != 0
+		if ok {
+			for _, h := range st.channelHits {
+				if mask&(1<<h.id) != 0 {
+					st.spans = append(st.spans, h.span)
+				}
+			}
+		}
+		return ok
 	case "language":
 		for _, v := range c.vals {
 			if contains(st.languages(), v) {

@@ -46,7 +46,10 @@ type adState struct {
 	windows   []spanRef
 	capped    bool
 
-	placeHits   []idHit
+	placeHits []idHit
+	// channelHits are the words naming contact channels, so a contact
+	// condition can show the analyst which words it rests on.
+	channelHits []idHit
 	jobHits     []idHit
 	natHits     []int32
 	langHits    []int
@@ -89,7 +92,7 @@ func (st *adState) reset() {
 	clear(st.langHits)
 	st.ac, st.matches = st.ac[:0], st.matches[:0]
 	st.linkNext, st.linkMatch, st.spans = st.linkNext[:0], st.linkMatch[:0], st.spans[:0]
-	st.placeHits, st.jobHits, st.natHits = st.placeHits[:0], st.jobHits[:0], st.natHits[:0]
+	st.placeHits, st.jobHits, st.natHits, st.channelHits = st.placeHits[:0], st.jobHits[:0], st.natHits[:0], st.channelHits[:0]
 	st.contacts = nil
 	st.channels, st.salary, st.obfuscation, st.capped = 0, nil, 0, false
 	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = nil, false, nil, false, -1
@@ -127,6 +130,7 @@ func (st *adState) scan() {
 					continue
 				case tChannel:
 					st.channels |= 1 << tg.id
+					st.channelHits = append(st.channelHits, idHit{tg.id, sr})
 					continue
 				case tPlace:
 					st.placeHits = append(st.placeHits, idHit{tg.id, sr})

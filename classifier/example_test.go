@@ -37,6 +37,7 @@ func Example() {
 	// +3 fee: Asks for a fee.
 	//     body[32:46] "processing fee"
 	// +2 chat-only: Contact only by chat app.
+	//     body[69:84] "T.e.l.e.g.r.a.m"
 	// +2 high-pay: Pays USD 1,000 a month or more.
 	//     body[9:28] "USD 1,400 per month"
 	// salary USD 1400 a month = USD 1400 a month; places [Sihanoukville]; jobs [typist]; contacts [{telegram @svl_jobs}]
