@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 GO ?= go
 
-.PHONY: all build demo test vet unit kafka-jars clean eval-search bench-index
+.PHONY: all build demo test vet unit kafka-jars clean eval eval-search bench-index
 
 all: build
 
@@ -27,6 +27,14 @@ vet:
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+
+# The rule pack measured on the labelled corpora beside the repository
+# (../shared/eval): precision, recall and F1 per corpus and language, and
+# each rule's hits. Not part of `make test`.
+EVAL_CORPORA ?= $(wildcard ../shared/eval/*.jsonl)
+eval:
+	@test -n "$(EVAL_CORPORA)" || { echo "no corpora in ../shared/eval"; exit 1; }
+	$(GO) run ./cmd/lurewatch rules test --set classifier.rules=configs/rules $(addprefix --corpus ,$(EVAL_CORPORA))
 
 kafka-jars:
 	deploy/kafka/fetch.sh

@@ -19,7 +19,11 @@ func main() {
 	// Only main handles signals: SIGINT or SIGTERM cancels the context, and
 	// every stage drains (stop intake, flush, commit, close) before exit.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := realMain(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, environ: os.Environ()})
+	// SIGHUP asks the stages to reload their rules; they read it from env.
+	hangup := make(chan os.Signal, 1)
+	signal.Notify(hangup, syscall.SIGHUP)
+	code := realMain(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, environ: os.Environ(), hangup: hangup})
+	signal.Stop(hangup)
 	stop()
 	os.Exit(code)
 }
@@ -30,6 +34,8 @@ type env struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	environ []string
+	// hangup delivers SIGHUP (reload rules); nil in tests that do not send it.
+	hangup <-chan os.Signal
 }
 
 type command struct {
@@ -43,7 +49,8 @@ func commands() []command {
 		{"run", "run every stage in one process (embedded broker when no Kafka is configured)", cmdRun},
 		{"crawl", "crawl the configured sources into the raw-ads topic", cmdCrawl},
 		{"sources", "check source files and dry-run their selectors (sources check)", cmdSources},
-		{"classify", "classify raw ads from Kafka and publish the flagged ones", cmdClassify},
+		{"classify", "classify raw ads from Kafka (or a JSON-lines file) and publish the flagged ones", cmdClassify},
+		{"rules", "check the rule files, test them on labelled corpora, fit their weights", cmdRules},
 		{"index", "index flagged ads and serve the search API", cmdIndex},
 		{"search", "search the flagged ads", cmdSearch},
 		{"alert", "alert offices of flagged ads; test routes; manage silences", cmdAlert},

@@ -124,6 +124,8 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return crawl.Run(gctx) })
 	g.Go(func() error { return runClassifier(gctx, a, client, cls) })
+	go reloadOnHangup(gctx, e, cls)
+	go func() { _ = cls.Watch(gctx) }()
 	g.Go(func() error { return runIndexer(gctx, a, client, idx) })
 	if al != nil {
 		g.Go(func() error { return runAlerter(gctx, a, client, al) })

@@ -1,0 +1,145 @@
+package classifier
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// naiveMatches finds every occurrence of every pattern the slow way.
+func naiveMatches(patterns [][]byte, text []byte) []acMatch {
+	var out []acMatch
+	for end := 1; end <= len(text); end++ {
+		for id, p := range patterns {
+			if end >= len(p) && bytes.Equal(text[end-len(p):end], p) {
+				out = append(out, acMatch{pat: int32(id), end: int32(end)})
+			}
+		}
+	}
+	return out
+}
+
+func sortMatches(m []acMatch) {
+	slices.SortFunc(m, func(a, b acMatch) int {
+		if a.end != b.end {
+			return int(a.end - b.end)
+		}
+		return int(a.pat - b.pat)
+	})
+}
+
+func TestAutomatonFindsOverlappingMatches(t *testing.T) {
+	tests := []struct {
+		name     string
+		patterns []string
+		text     string
+		want     []acMatch
+	}{
+		{"classic", []string{"he", "she", "his", "hers"}, "ushers", []acMatch{{1, 4}, {0, 4}, {3, 6}}},
+		{"nested", []string{"a", "aa", "aaa"}, "aaa", []acMatch{{0, 1}, {0, 2}, {1, 2}, {0, 3}, {1, 3}, {2, 3}}},
+		{"none", []string{"telegram"}, "whatsapp only", nil},
+		{"multibyte", []string{"西港", "妙瓦底", "港"}, "去西港和妙瓦底", []acMatch{{2, 9}, {0, 9}, {1, 21}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pats := make([][]byte, len(tc.patterns))
+			for i, p := range tc.patterns {
+				pats[i] = []byte(p)
+			}
+			a, err := buildAutomaton(pats)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := a.scan([]byte(tc.text), nil, 1000)
+			sortMatches(got)
+			want := slices.Clone(tc.want)
+			sortMatches(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestAutomatonAgreesWithNaiveSearch checks random pattern sets, large
+// enough that many states are sparse, against a plain search.
+func TestAutomatonAgreesWithNaiveSearch(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("abcde\xe0\xb8")
+	word := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return b
+	}
+	for round := range 30 {
+		var pats [][]byte
+		for range 5 + r.IntN(3000) {
+			pats = append(pats, word(1+r.IntN(8)))
+		}
+		a, err := buildAutomaton(pats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := word(400 + r.IntN(3000))
+		got, _ := a.scan(text, nil, 1<<20)
+		want := naiveMatches(pats, text)
+		sortMatches(got)
+		sortMatches(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: %d matches, want %d", round, len(got), len(want))
+		}
+	}
+}
+
+// TestAutomatonLargePackUsesSparseStates builds more states than the
+// dense table holds, so deep states take the sparse path.
+func TestAutomatonLargePackUsesSparseStates(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("abcdefghij")
+	var pats [][]byte
+	for range 9000 {
+		p := make([]byte, 6+r.IntN(6))
+		for i := range p {
+			p[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		pats = append(pats, p)
+	}
+	a, err := buildAutomaton(pats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.full != nil || int(a.nDense) >= a.states() {
+		t.Fatalf("%d states, %d dense: the sparse path is not exercised", a.states(), a.nDense)
+	}
+	text := make([]byte, 3000)
+	for i := range text {
+		text[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	got, _ := a.scan(text, nil, 1<<20)
+	want := naiveMatches(pats, text)
+	sortMatches(got)
+	sortMatches(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%d matches, want %d", len(got), len(want))
+	}
+}
+
+func TestAutomatonStopsAtTheMatchLimit(t *testing.T) {
+	a, err := buildAutomaton([][]byte{[]byte("a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, stopped := a.scan(bytes.Repeat([]byte("a"), 100), nil, 10)
+	if len(got) != 10 || !stopped {
+		t.Errorf("got %d matches, stopped %v; want 10, true", len(got), stopped)
+	}
+}
+
+func TestAutomatonRefusesEmptyPatterns(t *testing.T) {
+	if _, err := buildAutomaton([][]byte{[]byte("x"), nil}); err == nil {
+		t.Error("an empty pattern was accepted")
+	}
+}

@@ -1,0 +1,320 @@
+package classifier
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+// fixturePack copies testdata/rules into a temporary directory the test
+// may change.
+func fixturePack(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("testdata", "rules", "pack.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func newFixture(t *testing.T, reg prometheus.Registerer) (*Classifier, string) {
+	t.Helper()
+	dir := fixturePack(t)
+	c, err := New(Config{Rules: dir}, nil, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, dir
+}
+
+func hitRules(v ad.Verdict) []string {
+	var out []string
+	for _, h := range v.Hits {
+		out = append(out, h.Rule)
+	}
+	return out
+}
+
+func TestClassifyScoresAndExplains(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	tests := []struct {
+		name    string
+		ad      ad.Raw
+		rules   []string
+		score   float64
+		level   ad.Level
+		flagged bool
+	}{
+		{"lure", ad.Raw{Title: "Typist needed in Sihanoukville", Body: "We pay USD 1,400 per month. A processing fee is due, then write to T.e.l.e.g.r.a.m @svl_jobs"},
+			[]string{"hub", "fee", "chat-only", "high-pay"}, 10, ad.LevelCritical, true},
+		{"negated fee", ad.Raw{Body: "No processing fee. Work in Sihanoukville."}, []string{"hub"}, 3, ad.LevelMedium, true},
+		{"weak sign", ad.Raw{Body: "Type 40 wpm"}, []string{"typing-speed"}, 1, ad.LevelNone, false},
+		{"low", ad.Raw{Body: "Apply on Telegram @hr"}, []string{"chat-only"}, 2, ad.LevelLow, false},
+		{"warning", ad.Raw{Body: "Beware: jobs in Sihanoukville asking a processing fee"}, []string{"hub", "fee", "warning"}, 1, ad.LevelNone, false},
+		{"nothing", ad.Raw{Body: "Accountant in Phnom Penh"}, nil, 0, ad.LevelNone, false},
+		{"empty", ad.Raw{}, nil, 0, ad.LevelNone, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(&tc.ad)
+			got := hitRules(v)
+			if strings.Join(sorted(got), ",") != strings.Join(sorted(tc.rules), ",") {
+				t.Errorf("rules %v, want %v", got, tc.rules)
+			}
+			if v.Score != tc.score || v.Level != tc.level || v.Flagged != tc.flagged {
+				t.Errorf("score %v level %s flagged %v, want %v %s %v", v.Score, v.Level, v.Flagged, tc.score, tc.level, tc.flagged)
+			}
+			for i := 1; i < len(v.Hits); i++ {
+				if v.Hits[i].Weight > v.Hits[i-1].Weight {
+					t.Errorf("hits not heaviest first: %v", got)
+				}
+			}
+			if v.Rules != c.Pack() || v.ClassifiedAt.IsZero() {
+				t.Errorf("verdict lacks pack %q or time", v.Rules)
+			}
+		})
+	}
+}
+
+func TestSpansPointIntoBothTexts(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	r := ad.Raw{Title: "ＪＯＢＳ in SIHANOUKVILLE", Body: "Write to T.e.l.e.g.r.a.m, nothing else. A Processing   Fee applies."}
+	v := c.Classify(&r)
+	found := 0
+	for _, h := range v.Hits {
+		if h.Description == "" || h.Weight == 0 || h.Category == "" {
+			t.Errorf("hit %s lacks weight, category or description", h.Rule)
+		}
+		for _, s := range h.Spans {
+			src := map[string]string{"title": r.Title, "body": r.Body}[s.Field]
+			if s.OrigStart < 0 || s.OrigEnd > len(src) || src[s.OrigStart:s.OrigEnd] != s.Text {
+				t.Errorf("%s: span %+v does not point at its text in %q", h.Rule, s, src)
+			}
+			switch h.Rule {
+			case "hub":
+				found++
+				if s.Text != "SIHANOUKVILLE" || s.End-s.Start != len("sihanoukville") {
+					t.Errorf("hub span %+v", s)
+				}
+			case "fee":
+				found++
+				if s.Text != "Processing   Fee" {
+					t.Errorf("fee span text %q", s.Text)
+				}
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("found %d of the 2 spans looked for: %+v", found, v.Hits)
+	}
+}
+
+func TestWithinCountsTokens(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	near := c.Classify(&ad.Raw{Body: "free ticket and visa"})
+	far := c.Classify(&ad.Raw{Body: "free ticket, meals, a room, training, and later a visa"})
+	if !contains(hitRules(near), "free-ticket-near-visa") || contains(hitRules(far), "free-ticket-near-visa") {
+		t.Errorf("near fired %v, far fired %v", hitRules(near), hitRules(far))
+	}
+}
+
+func TestExtractedFields(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	v := c.Classify(&ad.Raw{Title: "Typist or customer service", Body: "Posts in 西港 and Phnom Penh with the team, you and OFW friends. Salary USD 1,200–1,500/month. Telegram @kh_jobs or WA +63 912 345 6789, email jobs@example.com",
+		Contacts: []string{"t.me/hr_channel"}})
+	x := v.Extracted
+	if strings.Join(x.Places, ",") != "Sihanoukville,Phnom Penh" || strings.Join(x.Countries, ",") != "KH" {
+		t.Errorf("places %v countries %v", x.Places, x.Countries)
+	}
+	if strings.Join(x.JobTypes, ",") != "typist,customer_service" {
+		t.Errorf("job types %v", x.JobTypes)
+	}
+	if x.Salary == nil || x.Salary.Currency != "USD" || x.Salary.Min != 1200 || x.Salary.Max != 1500 || x.Salary.USDMonth != 1200 || x.Salary.Period != "month" {
+		t.Errorf("salary %+v", x.Salary)
+	}
+	want := map[string]string{"telegram": "@kh_jobs", "whatsapp": "+639123456789", "email": "jobs@example.com"}
+	for kind, val := range want {
+		ok := false
+		for _, ct := range x.Contacts {
+			ok = ok || ct.Kind == kind && ct.Value == val
+		}
+		if !ok {
+			t.Errorf("no %s contact %s in %+v", kind, val, x.Contacts)
+		}
+	}
+	if !strings.Contains(fmtContacts(x.Contacts), "t.me/hr_channel") {
+		t.Errorf("the crawler's contact is missing: %+v", x.Contacts)
+	}
+	if len(x.Languages) == 0 || x.Languages[0] != "en" {
+		t.Errorf("languages %v", x.Languages)
+	}
+	if strings.Join(x.Nationalities, ",") != "PH" {
+		t.Errorf("nationalities %v, want PH (named OFW and a +63 number)", x.Nationalities)
+	}
+}
+
+func fmtContacts(cs []ad.Contact) string {
+	var b strings.Builder
+	for _, c := range cs {
+		b.WriteString(c.Kind + "=" + c.Value + " ")
+	}
+	return b.String()
+}
+
+func TestReloadSwapsRulesOrKeepsThemOnError(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	c, dir := newFixture(t, reg)
+	before := c.Pack()
+	lure := ad.Raw{Body: "Sign up bonus: free ticket and visa"}
+	extra := `
+  - id: signup-bonus
+    weight: 4
+    category: job-fraud
+    description: A sign-up bonus.
+    when: {keywords: [sign up bonus]}
+    examples: {match: [sign up bonus]}
+`
+	path := filepath.Join(dir, "pack.yaml")
+	data, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, append(data, extra...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Pack() == before || !contains(hitRules(c.Classify(&lure)), "signup-bonus") {
+		t.Fatalf("reload did not take the new rule: pack %s, hits %v", c.Pack(), hitRules(c.Classify(&lure)))
+	}
+	good := c.Pack()
+
+	bad := filepath.Join(dir, "zz-bad.yaml")
+	if err := os.WriteFile(bad, []byte("rules:\n  - id: x\n    weight: 1\n    bogus: 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Reload()
+	var re *RuleError
+	if !errors.As(err, &re) || re.File != bad || re.Line != 4 || !strings.Contains(re.Msg, `unknown key "bogus"`) {
+		t.Fatalf("reload of a bad file: %v, want a RuleError at %s:4", err, bad)
+	}
+	if c.Pack() != good || !contains(hitRules(c.Classify(&lure)), "signup-bonus") {
+		t.Error("the rules in force changed after a refused reload")
+	}
+	if got := testutil.ToFloat64(c.reloads.WithLabelValues("refused")); got != 1 {
+		t.Errorf("refused reloads counted %v, want 1", got)
+	}
+	if err := c.Reload(); err == nil {
+		t.Error("a second reload of the bad file was accepted")
+	}
+	os.Remove(bad)
+	if err := c.Reload(); err != nil || c.Pack() != good {
+		t.Errorf("reload after fixing: %v, pack %s want %s", err, c.Pack(), good)
+	}
+}
+
+func TestWatchReloadsChangedFiles(t *testing.T) {
+	dir := fixturePack(t)
+	c, err := New(Config{Rules: dir, WatchInterval: 100 * time.Millisecond}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Watch(ctx) }()
+	before := c.Pack()
+	path := filepath.Join(dir, "pack.yaml")
+	data, _ := os.ReadFile(path)
+	data = append(data, []byte("\n# a comment changes the pack's hash\n")...)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for c.Pack() == before && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if c.Pack() == before {
+		t.Error("Watch did not reload the changed file")
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Watch returned %v", err)
+	}
+}
+
+func TestBadInputIsBoundedNotFatal(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	c, _ := newFixture(t, reg)
+	huge := strings.Repeat("free ticket and visa in Sihanoukville. ", 10<<20/39)
+	tests := []struct {
+		name   string
+		ad     ad.Raw
+		reason string
+		rule   string
+	}{
+		{"10 MB body", ad.Raw{ID: "big", Body: huge}, "too_long", "hub"},
+		{"invalid UTF-8", ad.Raw{ID: "bin", Body: "Sihanoukville \xff\xfe\xfd processing fee"}, "invalid_utf8", "fee"},
+		{"keyword flood", ad.Raw{ID: "flood", Body: strings.Repeat("visa ", 30000)}, "too_many_matches", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := testutil.ToFloat64(c.problems.WithLabelValues(tc.reason))
+			v := c.Classify(&tc.ad)
+			if got := testutil.ToFloat64(c.problems.WithLabelValues(tc.reason)); got != before+1 {
+				t.Errorf("problem %s counted %v times, want %v", tc.reason, got, before+1)
+			}
+			if tc.rule != "" && !contains(hitRules(v), tc.rule) {
+				t.Errorf("rule %s did not fire on the readable part: %v", tc.rule, hitRules(v))
+			}
+			for _, h := range v.Hits {
+				for _, s := range h.Spans {
+					if s.OrigEnd > len(tc.ad.Body)+len(tc.ad.Title) {
+						t.Errorf("span beyond the text: %+v", s)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	for _, cfg := range []Config{
+		{Rules: "testdata/rules", FlagLevel: "urgent"},
+		{Rules: "testdata/rules", Thresholds: Thresholds{Low: 5, Medium: 1, High: 2, Critical: 3}},
+		{Rules: "testdata/rules", Rates: map[string]float64{"USD": -1}},
+		{Rules: "testdata/nowhere"},
+	} {
+		if _, err := New(cfg, nil, nil); err == nil {
+			t.Errorf("config %+v accepted", cfg)
+		}
+	}
+}
+
+func TestFixtureExamples(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,479 @@
+package classifier
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The fields of an ad the rules read, in the order spans name them.
+var fieldNames = [...]string{"title", "body", "location", "salary", "company"}
+
+const nFields = len(fieldNames)
+
+func fieldIndex(s string) int {
+	for i, f := range fieldNames {
+		if f == s {
+			return i
+		}
+	}
+	return -1
+}
+
+type targetKind uint8
+
+const (
+	tList    targetKind = iota // evidence list of rules
+	tPlace                     // gazetteer entry
+	tJob                       // job type
+	tLang                      // stop word of a language
+	tNat                       // mention of a nationality
+	tChannel                   // name of a contact channel
+)
+
+type target struct {
+	kind targetKind
+	id   int32
+}
+
+// pattern is one normalised keyword in the automaton.
+type pattern struct {
+	text        string
+	left, right bool // a word boundary is needed before / after
+	targets     []target
+}
+
+type nodeKind uint8
+
+const (
+	kAll nodeKind = iota
+	kAny
+	kNone
+	kAtLeast
+	kWithin
+	kList
+	kRegex
+	kCond
+)
+
+type node struct {
+	kind      nodeKind
+	children  []*node
+	n         int
+	lists     []int32
+	negatable bool
+	fields    uint8 // bit per field; 0 means every field
+	re        *regexp.Regexp
+	gates     []int32
+	gateDigit bool
+	cond      *condition
+}
+
+type rule struct {
+	id          string
+	weight      float64
+	category    string
+	description string
+	root        *node
+	match       []Example
+	noMatch     []Example
+	file        string
+	line        int
+}
+
+type place struct {
+	name    string // lower case, for conditions
+	display string // as the gazetteer writes it
+	country string
+	tags    []string
+}
+
+// pack is a compiled rule pack: immutable, shared by every Classify call.
+type pack struct {
+	hash      string
+	files     []string
+	known     map[string]bool
+	ac        *automaton
+	patterns  []pattern
+	lists     []string // list names, for messages
+	negation  int32    // list of negation cues, or -1
+	rules     []*rule
+	places    []place
+	tags      map[string]bool
+	jobTypes  []string
+	languages []string
+	countries []string // nationality codes, by tNat id
+}
+
+type packBuilder struct {
+	p        *pack
+	norm     *normalizer
+	patIndex map[string]int32
+	setList  map[string]int32
+	errs     []error
+}
+
+// compilePack builds the automaton and rule trees from parsed files. The
+// content of the files (in order) is hashed to name the pack in verdicts.
+func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
+	h := sha256.New()
+	for i, f := range files {
+		fmt.Fprintf(h, "%s\x00", f.name)
+		h.Write(contents[i])
+	}
+	b := &packBuilder{
+		p:        &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, tags: map[string]bool{}},
+		patIndex: map[string]int32{},
+		setList:  map[string]int32{},
+	}
+	b.p.known = knownWords(files)
+	b.norm = newNormalizer(b.p.known)
+	for _, f := range files {
+		b.p.files = append(b.p.files, f.name)
+	}
+
+	// Vocabularies first: rules refer to sets, places, job types.
+	setSeen := map[string]string{}
+	for _, f := range files {
+		for _, s := range f.sets {
+			if prev, dup := setSeen[s.name]; dup {
+				b.fail(s.file, s.line, "", "set %q is already defined in %s", s.name, prev)
+				continue
+			}
+			setSeen[s.name] = fmt.Sprintf("%s:%d", s.file, s.line)
+			id := b.newList("set " + s.name)
+			b.setList[s.name] = id
+			if s.name == "negation" {
+				b.p.negation = id
+			}
+			b.addKeywords(s.file, "", s.keywords, target{tList, id})
+		}
+		for _, pl := range f.places {
+			id := int32(len(b.p.places))
+			b.p.places = append(b.p.places, place{name: strings.ToLower(pl.name), display: pl.name, country: strings.ToUpper(pl.country), tags: pl.tags})
+			for _, t := range pl.tags {
+				b.p.tags[t] = true
+			}
+			b.addKeywords(pl.file, "", pl.aliases, target{tPlace, id})
+		}
+		for _, j := range f.jobTypes {
+			id := int32(len(b.p.jobTypes))
+			b.p.jobTypes = append(b.p.jobTypes, j.name)
+			b.addKeywords(j.file, "", j.keywords, target{tJob, id})
+		}
+		for _, l := range f.languages {
+			if !contains(ruleLanguages, l.name) || l.name == "any" {
+				b.fail(l.file, l.line, "", "languages: unknown language %q", l.name)
+				continue
+			}
+			id := int32(len(b.p.languages))
+			b.p.languages = append(b.p.languages, l.name)
+			b.addKeywords(l.file, "", l.keywords, target{tLang, id})
+		}
+		for _, n := range f.nationalities {
+			if len(n.name) != 2 || strings.ToUpper(n.name) != n.name {
+				b.fail(n.file, n.line, "", "nationalities: %q is not an ISO 3166 alpha-2 code", n.name)
+				continue
+			}
+			id := int32(len(b.p.countries))
+			b.p.countries = append(b.p.countries, n.name)
+			b.addKeywords(n.file, "", n.keywords, target{tNat, id})
+		}
+	}
+	for kind, words := range channelWords {
+		for _, w := range words {
+			b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tChannel, int32(kind)})
+		}
+	}
+
+	ids := map[string]string{}
+	for _, f := range files {
+		for i := range f.rules {
+			rs := &f.rules[i]
+			if prev, dup := ids[rs.id]; dup {
+				b.fail(rs.file, rs.line, rs.id, "is already defined at %s", prev)
+				continue
+			}
+			ids[rs.id] = fmt.Sprintf("%s:%d", rs.file, rs.line)
+			r := &rule{id: rs.id, weight: rs.weight, category: rs.category, description: rs.description,
+				match: rs.match, noMatch: rs.noMatch, file: rs.file, line: rs.line}
+			r.root = b.compileNode(rs, rs.when)
+			b.p.rules = append(b.p.rules, r)
+		}
+	}
+	if len(b.p.rules) == 0 && len(b.errs) == 0 {
+		b.errs = append(b.errs, errors.New("rules: the rule files define no rules"))
+	}
+	if len(b.errs) > 0 {
+		return nil, errors.Join(b.errs...)
+	}
+	pats := make([][]byte, len(b.p.patterns))
+	for i, p := range b.p.patterns {
+		pats[i] = []byte(p.text)
+	}
+	ac, err := buildAutomaton(pats)
+	if err != nil {
+		return nil, err
+	}
+	b.p.ac = ac
+	return b.p, nil
+}
+
+func (b *packBuilder) fail(file string, line int, ruleID, format string, args ...any) {
+	if len(b.errs) < 50 {
+		b.errs = append(b.errs, &RuleError{File: file, Line: line, Rule: ruleID, Msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (b *packBuilder) newList(name string) int32 {
+	b.p.lists = append(b.p.lists, name)
+	return int32(len(b.p.lists) - 1)
+}
+
+func (b *packBuilder) addKeywords(file, ruleID string, kws []keywordSpec, t target) {
+	for _, k := range kws {
+		b.addKeyword(file, ruleID, k, t)
+	}
+}
+
+// addKeyword normalises a keyword the way text is normalised and files it
+// in the automaton. A trailing * lets the word go on ("recruit*"), a
+// leading one lets it start inside a word. Multi-word keywords with
+// diacritics also match when written without them ("khong can kinh
+// nghiem"), as posts often are.
+func (b *packBuilder) addKeyword(file, ruleID string, k keywordSpec, t target) {
+	text := k.text
+	prefix := strings.HasSuffix(text, "*")
+	suffix := strings.HasPrefix(text, "*")
+	text = strings.TrimSuffix(strings.TrimPrefix(text, "*"), "*")
+	var nt normalized
+	b.norm.normalize(&nt, text)
+	s := strings.TrimSpace(string(nt.text))
+	if s == "" {
+		b.fail(file, k.line, ruleID, "keyword %q is empty once normalised", k.text)
+		return
+	}
+	if len(s) > 200 {
+		b.fail(file, k.line, ruleID, "keyword %q is longer than 200 bytes", k.text)
+		return
+	}
+	b.addPattern(s, !suffix, !prefix, t)
+	if stripped := stripMarks(s); stripped != s && strings.Contains(s, " ") {
+		b.addPattern(stripped, !suffix, !prefix, t)
+	}
+}
+
+func (b *packBuilder) addPattern(s string, left, right bool, t target) {
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	left = left && isSpacedWordRune(first)
+	right = right && isSpacedWordRune(last)
+	key := fmt.Sprintf("%s\x00%v%v", s, left, right)
+	id, ok := b.patIndex[key]
+	if !ok {
+		id = int32(len(b.p.patterns))
+		b.patIndex[key] = id
+		b.p.patterns = append(b.p.patterns, pattern{text: s, left: left, right: right})
+	}
+	p := &b.p.patterns[id]
+	for _, have := range p.targets {
+		if have == t {
+			return
+		}
+	}
+	p.targets = append(p.targets, t)
+}
+
+// stripMarks removes diacritics from Latin letters.
+func stripMarks(s string) string {
+	var out strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r) && r >= 0x0300 && r <= 0x036F:
+			continue
+		case r == 'đ':
+			r = 'd'
+		}
+		out.WriteRune(r)
+	}
+	return norm.NFC.String(out.String())
+}
+
+// knownWords are the Latin words of the pack's keywords; leetspeak is
+// undone only for them.
+func knownWords(files []*fileSpec) map[string]bool {
+	known := map[string]bool{}
+	n := newNormalizer(nil)
+	add := func(kws []keywordSpec) {
+		for _, k := range kws {
+			var nt normalized
+			n.normalize(&nt, k.text)
+			for _, w := range strings.FieldsFunc(string(nt.text), func(r rune) bool { return r < 'a' || r > 'z' }) {
+				if len(w) >= 4 {
+					known[w] = true
+				}
+			}
+		}
+	}
+	for _, f := range files {
+		for _, s := range f.sets {
+			add(s.keywords)
+		}
+		for _, r := range f.rules {
+			var walk func(n *nodeSpec)
+			walk = func(n *nodeSpec) {
+				if n == nil {
+					return
+				}
+				add(n.keywords)
+				for _, c := range n.children {
+					walk(c)
+				}
+			}
+			walk(r.when)
+		}
+	}
+	for _, words := range channelWords {
+		for _, w := range words {
+			if len(w) >= 4 && strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") == "" {
+				known[w] = true
+			}
+		}
+	}
+	return known
+}
+
+// isSpacedWordRune reports whether r is part of words that spaces
+// separate: keywords in those scripts must match whole words. Chinese,
+// Thai, Lao, Khmer and Burmese are written without spaces between words,
+// so their keywords match anywhere.
+func isSpacedWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		c := byte(r)
+		return isASCIIAlnum(c)
+	}
+	if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+		return false
+	}
+	return !isUnspacedScript(r)
+}
+
+func isUnspacedScript(r rune) bool {
+	switch {
+	case r >= 0x0E00 && r <= 0x0EFF, // Thai, Lao
+		r >= 0x1000 && r <= 0x109F,                             // Myanmar
+		r >= 0x1780 && r <= 0x17FF, r >= 0x19E0 && r <= 0x19FF, // Khmer
+		r >= 0x2E80 && r <= 0x9FFF, r >= 0xF900 && r <= 0xFAFF, r >= 0x20000 && r <= 0x3FFFF, // CJK, kana
+		r >= 0xA9E0 && r <= 0xA9FF, r >= 0xAA60 && r <= 0xAA7F: // Myanmar extensions
+		return true
+	}
+	return false
+}
+
+func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
+	if ns == nil {
+		return &node{kind: kNone}
+	}
+	n := &node{n: ns.n, negatable: ns.negatable}
+	for _, f := range ns.fields {
+		n.fields |= 1 << fieldIndex(f)
+	}
+	for _, c := range ns.children {
+		n.children = append(n.children, b.compileNode(rs, c))
+	}
+	switch ns.kind {
+	case "all":
+		n.kind = kAll
+	case "any":
+		n.kind = kAny
+	case "none":
+		n.kind = kNone
+	case "at_least":
+		n.kind = kAtLeast
+	case "within":
+		n.kind = kWithin
+		for _, c := range n.children {
+			if !producesSpans(c) {
+				b.fail(rs.file, ns.line, rs.id, "within: every piece of evidence must match text (keywords, a set, a regex), not a condition or none")
+			}
+		}
+	case "keywords":
+		n.kind = kList
+		id := b.newList(fmt.Sprintf("rule %s line %d", rs.id, ns.line))
+		b.addKeywords(rs.file, rs.id, ns.keywords, target{tList, id})
+		n.lists = []int32{id}
+	case "set":
+		n.kind = kList
+		for _, s := range ns.sets {
+			id, ok := b.setList[s]
+			if !ok {
+				b.fail(rs.file, ns.line, rs.id, "set %q is not defined in any rule file", s)
+				continue
+			}
+			n.lists = append(n.lists, id)
+		}
+	case "regex":
+		n.kind = kRegex
+		re, err := compileBoundedRegex(ns.regex)
+		if err != nil {
+			b.fail(rs.file, ns.line, rs.id, "regex %q: %v", ns.regex, err)
+		}
+		n.re = re
+		n.gateDigit = ns.gateDigit
+		if len(ns.gate) > 0 {
+			id := b.newList(fmt.Sprintf("gate of rule %s line %d", rs.id, ns.line))
+			b.addKeywords(rs.file, rs.id, ns.gate, target{tList, id})
+			n.gates = append(n.gates, id)
+		}
+		for _, s := range ns.gateSets {
+			id, ok := b.setList[s]
+			if !ok {
+				b.fail(rs.file, ns.line, rs.id, "gate: set %q is not defined", s)
+				continue
+			}
+			n.gates = append(n.gates, id)
+		}
+	case "cond":
+		n.kind = kCond
+		c, err := parseCondition(ns.cond, b.p)
+		if err != nil {
+			b.fail(rs.file, ns.line, rs.id, "cond %q: %v", ns.cond, err)
+		}
+		n.cond = c
+	}
+	return n
+}
+
+func producesSpans(n *node) bool {
+	switch n.kind {
+	case kList, kRegex:
+		return true
+	case kAll, kAny, kAtLeast, kWithin:
+		for _, c := range n.children {
+			if producesSpans(c) {
+				return true
+			}
+		}
+	case kCond:
+		return n.cond != nil && n.cond.hasSpans()
+	}
+	return false
+}
+
+// sortedKeys returns a map's keys in order, for stable output.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

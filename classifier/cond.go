@@ -1,0 +1,252 @@
+package classifier
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// condition tests what the extractors found: "salary_usd_month >= 800",
+// "place in watched_regions", "contact_channels only [telegram, whatsapp]",
+// "job_type in [typist, customer_service]".
+type condition struct {
+	field string
+	op    string
+	num   float64
+	vals  []string
+	ids   map[int32]bool // places or job types named, resolved at compile time
+	mask  uint32         // contact channels named
+}
+
+var condFields = map[string][]string{
+	"salary_usd_month":     {">=", ">", "<=", "<", "==", "missing", "present"},
+	"salary_max_usd_month": {">=", ">", "<=", "<", "==", "missing", "present"},
+	"obfuscation":          {">=", ">", "<=", "<", "=="},
+	"words":                {">=", ">", "<=", "<", "=="},
+	"place":                {"in", "missing", "present"},
+	"country":              {"in", "missing", "present"},
+	"contact_channels":     {"in", "only", "missing", "present"},
+	"job_type":             {"in", "missing", "present"},
+	"language":             {"in"},
+	"nationality":          {"in", "missing", "present"},
+}
+
+func parseCondition(s string, p *pack) (*condition, error) {
+	f := strings.Fields(strings.NewReplacer("[", " [ ", "]", " ] ", ",", " ").Replace(s))
+	if len(f) < 2 {
+		return nil, fmt.Errorf("want \"field op value\", e.g. \"salary_usd_month >= 800\"")
+	}
+	c := &condition{field: f[0], op: f[1]}
+	ops, ok := condFields[c.field]
+	if !ok {
+		return nil, fmt.Errorf("unknown field %q (want one of %s)", c.field, strings.Join(sortedKeys(condFields), ", "))
+	}
+	if !contains(ops, c.op) {
+		return nil, fmt.Errorf("%s does not take %q (it takes %s)", c.field, c.op, strings.Join(ops, ", "))
+	}
+	rest := f[2:]
+	switch c.op {
+	case "missing", "present":
+		if len(rest) != 0 {
+			return nil, fmt.Errorf("%s takes no value", c.op)
+		}
+		return c, nil
+	case ">=", ">", "<=", "<", "==":
+		if len(rest) != 1 {
+			return nil, fmt.Errorf("%s needs one number", c.op)
+		}
+		n, err := strconv.ParseFloat(rest[0], 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", rest[0])
+		}
+		c.num = n
+		return c, nil
+	}
+	if len(rest) == 0 {
+		return nil, fmt.Errorf("%s needs a value or a [list]", c.op)
+	}
+	if rest[0] == "[" {
+		if rest[len(rest)-1] != "]" {
+			return nil, fmt.Errorf("a list opened with [ is not closed")
+		}
+		rest = rest[1 : len(rest)-1]
+	} else if len(rest) != 1 {
+		return nil, fmt.Errorf("more than one value: write them as a [list]")
+	}
+	if len(rest) == 0 {
+		return nil, fmt.Errorf("an empty list")
+	}
+	c.vals = rest
+	c.ids = map[int32]bool{}
+	for _, v := range rest {
+		switch c.field {
+		case "place":
+			found := false
+			for i, pl := range p.places {
+				if pl.name == strings.ToLower(v) || contains(pl.tags, v) {
+					c.ids[int32(i)] = true
+					found = true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("%q is neither a place nor a place tag of the gazetteer", v)
+			}
+		case "job_type":
+			found := false
+			for i, j := range p.jobTypes {
+				if j == v {
+					c.ids[int32(i)] = true
+					found = true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("%q is not a job type (the job_types section defines them)", v)
+			}
+		case "contact_channels":
+			i := channelIndex(v)
+			if i < 0 {
+				return nil, fmt.Errorf("%q is not a contact channel (want %s)", v, strings.Join(channelNames[:], ", "))
+			}
+			c.mask |= 1 << i
+		case "country", "nationality":
+			if len(v) != 2 || strings.ToUpper(v) != v {
+				return nil, fmt.Errorf("%q is not an ISO 3166 alpha-2 code", v)
+			}
+		case "language":
+			if !contains(ruleLanguages, v) {
+				return nil, fmt.Errorf("%q is not a language code", v)
+			}
+		}
+	}
+	return c, nil
+}
+
+func (c *condition) hasSpans() bool {
+	switch c.field {
+	case "salary_usd_month", "salary_max_usd_month", "place", "job_type", "contact_channels":
+		return c.op != "missing"
+	}
+	return false
+}
+
+func compareNum(v float64, op string, n float64) bool {
+	switch op {
+	case ">=":
+		return v >= n
+	case ">":
+		return v > n
+	case "<=":
+		return v <= n
+	case "<":
+		return v < n
+	case "==":
+		return v == n
+	}
+	return false
+}
+
+// eval tests the condition and, when it holds, adds the spans of the
+// evidence it rests on (the salary, the places, the job titles).
+func (c *condition) eval(st *adState) bool {
+	switch c.field {
+	case "salary_usd_month", "salary_max_usd_month":
+		if st.salary == nil {
+			return c.op == "missing"
+		}
+		if c.op == "missing" {
+			return false
+		}
+		v := st.salary.USDMonth
+		if c.field == "salary_max_usd_month" && st.salary.Max > 0 {
+			v = st.salary.USDMonth * st.salary.Max / st.salary.Min
+		}
+		if c.op != "present" && !compareNum(v, c.op, c.num) {
+			return false
+		}
+		st.spans = append(st.spans, st.salarySpan)
+		return true
+	case "obfuscation":
+		return compareNum(float64(st.obfuscation), c.op, c.num)
+	case "words":
+		return compareNum(float64(st.words()), c.op, c.num)
+	case "place", "job_type":
+		found := st.placeHits
+		if c.field == "job_type" {
+			found = st.jobHits
+		}
+		switch c.op {
+		case "missing":
+			return len(found) == 0
+		case "present":
+			for _, h := range found {
+				st.spans = append(st.spans, h.span)
+			}
+			return len(found) > 0
+		}
+		ok := false
+		for _, h := range found {
+			if c.ids[h.id] {
+				st.spans = append(st.spans, h.span)
+				ok = true
+			}
+		}
+		return ok
+	case "country":
+		cs := st.countries()
+		switch c.op {
+		case "missing":
+			return len(cs) == 0
+		case "present":
+			return len(cs) > 0
+		}
+		for _, v := range c.vals {
+			if contains(cs, v) {
+				return true
+			}
+		}
+		return false
+	case "contact_channels":
+		var ok bool
+		mask := c.mask
+		switch c.op {
+		case "missing":
+			return st.channels == 0
+		case "present":
+			ok, mask = st.channels != 0, ^uint32(0)
+		case "only":
+			ok = st.channels != 0 && st.channels&^c.mask == 0
+		default:
+			ok = st.channels&c.mask != 0
+		}
+		if ok {
+			for _, h := range st.channelHits {
+				if mask&(1<<h.id) != 0 {
+					st.spans = append(st.spans, h.span)
+				}
+			}
+		}
+		return ok
+	case "language":
+		for _, v := range c.vals {
+			if contains(st.languages(), v) {
+				return true
+			}
+		}
+		return false
+	case "nationality":
+		ns := st.nationalities()
+		switch c.op {
+		case "missing":
+			return len(ns) == 0
+		case "present":
+			return len(ns) > 0
+		}
+		for _, v := range c.vals {
+			if contains(ns, v) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}

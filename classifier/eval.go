@@ -1,0 +1,607 @@
+package classifier
+
+import (
+	"slices"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
+)
+
+// spanRef is a matched range of one field's normalised text.
+type spanRef struct {
+	field      int8
+	start, end int32
+}
+
+type match struct {
+	pat int32
+	spanRef
+}
+
+type idHit struct {
+	id   int32
+	span spanRef
+}
+
+// maxMatchesPerAd bounds the work on one ad: a body made of keywords
+// cannot make a verdict cost more than this many matches.
+const maxMatchesPerAd = 20000
+
+// adState is the scratch of one Classify call, pooled and reused.
+type adState struct {
+	p    *pack
+	norm *normalizer
+	src  [nFields]string
+	f    [nFields]normalized
+
+	ac        []acMatch
+	acTail    []acMatch
+	matches   []match
+	listHead  []int32 // per list: first link, or -1
+	linkNext  []int32
+	linkMatch []int32
+	spans     []spanRef
+	within    []withinSpan
+	windows   []spanRef
+	capped    bool
+
+	placeHits []idHit
+	// channelHits are the words naming contact channels, so a contact
+	// condition can show the analyst which words it rests on.
+	channelHits []idHit
+	jobHits     []idHit
+	natHits     []int32
+	langHits    []int
+	channels    uint32
+	contacts    []ad.Contact
+	salary      *ad.Salary
+	salarySpan  spanRef
+	obfuscation int
+
+	hint      string
+	langs     []string
+	langsDone bool
+	nats      []string
+	natsDone  bool
+	nWords    int
+}
+
+type withinSpan struct {
+	spanRef
+	child int
+}
+
+func newAdState(p *pack) *adState {
+	return &adState{p: p, norm: newNormalizer(p.known)}
+}
+
+func (st *adState) reset() {
+	p := st.p
+	if cap(st.listHead) < len(p.lists) {
+		st.listHead = make([]int32, len(p.lists))
+	}
+	st.listHead = st.listHead[:len(p.lists)]
+	for i := range st.listHead {
+		st.listHead[i] = -1
+	}
+	if cap(st.langHits) < len(p.languages) {
+		st.langHits = make([]int, len(p.languages))
+	}
+	st.langHits = st.langHits[:len(p.languages)]
+	clear(st.langHits)
+	st.ac, st.matches = st.ac[:0], st.matches[:0]
+	st.linkNext, st.linkMatch, st.spans = st.linkNext[:0], st.linkMatch[:0], st.spans[:0]
+	st.placeHits, st.jobHits, st.natHits, st.channelHits = st.placeHits[:0], st.jobHits[:0], st.natHits[:0], st.channelHits[:0]
+	st.contacts = nil
+	st.channels, st.salary, st.obfuscation, st.capped = 0, nil, 0, false
+	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = nil, false, nil, false, -1
+}
+
+// scan normalises the fields and runs the automaton over each.
+func (st *adState) scan() {
+	p := st.p
+	for f := range nFields {
+		st.norm.normalize(&st.f[f], st.src[f])
+		st.obfuscation += st.f[f].obfuscated
+		t := st.f[f].text
+		if len(t) == 0 {
+			continue
+		}
+		var stopped bool
+		st.ac, stopped = p.ac.scanWith(t, st.ac[:0], maxMatchesPerAd-len(st.matches), &st.acTail)
+		st.capped = st.capped || stopped
+		for _, m := range st.ac {
+			pat := &p.patterns[m.pat]
+			end := int(m.end)
+			start := end - len(pat.text)
+			if pat.left && start > 0 && wordRuneBefore(t, start) {
+				continue
+			}
+			if pat.right && end < len(t) && wordRuneAt(t, end) {
+				continue
+			}
+			sr := spanRef{field: int8(f), start: int32(start), end: int32(end)}
+			mi := int32(-1)
+			for _, tg := range pat.targets {
+				switch tg.kind {
+				case tLang:
+					st.langHits[tg.id]++
+					continue
+				case tChannel:
+					st.channels |= 1 << tg.id
+					st.channelHits = append(st.channelHits, idHit{tg.id, sr})
+					continue
+				case tPlace:
+					st.placeHits = append(st.placeHits, idHit{tg.id, sr})
+					continue
+				case tJob:
+					st.jobHits = append(st.jobHits, idHit{tg.id, sr})
+					continue
+				case tNat:
+					st.natHits = append(st.natHits, tg.id)
+					continue
+				}
+				if mi < 0 {
+					mi = int32(len(st.matches))
+					st.matches = append(st.matches, match{pat: m.pat, spanRef: sr})
+				}
+				st.linkMatch = append(st.linkMatch, mi)
+				st.linkNext = append(st.linkNext, st.listHead[tg.id])
+				st.listHead[tg.id] = int32(len(st.linkMatch) - 1)
+			}
+		}
+	}
+}
+
+func wordRuneBefore(t []byte, i int) bool {
+	c := t[i-1]
+	if c < utf8.RuneSelf {
+		return isASCIIAlnum(c)
+	}
+	r, _ := utf8.DecodeLastRune(t[:i])
+	return isSpacedWordRune(r)
+}
+
+func wordRuneAt(t []byte, i int) bool {
+	c := t[i]
+	if c < utf8.RuneSelf {
+		return isASCIIAlnum(c)
+	}
+	r, _ := utf8.DecodeRune(t[i:])
+	return isSpacedWordRune(r)
+}
+
+// eval tests a node. When it holds, the spans of its evidence are on
+// st.spans; when it fails, st.spans is as it was.
+func (st *adState) eval(n *node) bool {
+	mark := len(st.spans)
+	switch n.kind {
+	case kList:
+		for _, l := range n.lists {
+			for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
+				m := &st.matches[st.linkMatch[k]]
+				if n.fields != 0 && n.fields&(1<<m.field) == 0 {
+					continue
+				}
+				if n.negatable && st.negated(m.spanRef) {
+					continue
+				}
+				st.spans = append(st.spans, m.spanRef)
+			}
+		}
+		return len(st.spans) > mark
+	case kRegex:
+		if n.re == nil {
+			return false
+		}
+		if n.gateDigit {
+			if !st.hasDigits() {
+				return false
+			}
+			for f := range nFields {
+				if n.fields == 0 || n.fields&(1<<f) != 0 {
+					st.regexIn(n, f, 0, len(st.f[f].text))
+				}
+			}
+			return len(st.spans) > mark
+		}
+		// Keyword gates: the regex reads only the text around each gate
+		// match, so its cost follows the matches, not the ad's length.
+		st.windows = st.windows[:0]
+		for _, g := range n.gates {
+			for k := st.listHead[g]; k >= 0; k = st.linkNext[k] {
+				m := st.matches[st.linkMatch[k]].spanRef
+				if n.fields != 0 && n.fields&(1<<m.field) == 0 {
+					continue
+				}
+				st.windows = append(st.windows, spanRef{field: m.field, start: max(0, m.start-regexWindow), end: m.end + regexWindow})
+			}
+		}
+		sort.Slice(st.windows, func(i, j int) bool {
+			a, b := st.windows[i], st.windows[j]
+			return a.field < b.field || a.field == b.field && a.start < b.start
+		})
+		for i := 0; i < len(st.windows); {
+			w := st.windows[i]
+			j := i + 1
+			for j < len(st.windows) && st.windows[j].field == w.field && st.windows[j].start <= w.end {
+				w.end = max(w.end, st.windows[j].end)
+				j++
+			}
+			st.regexIn(n, int(w.field), int(w.start), min(int(w.end), len(st.f[w.field].text)))
+			i = j
+		}
+		return len(st.spans) > mark
+	case kCond:
+		if n.cond == nil {
+			return false
+		}
+		if !n.cond.eval(st) {
+			st.spans = st.spans[:mark]
+			return false
+		}
+		return true
+	case kAll:
+		for _, c := range n.children {
+			if !st.eval(c) {
+				st.spans = st.spans[:mark]
+				return false
+			}
+		}
+		return true
+	case kAny:
+		fired := false
+		for _, c := range n.children {
+			if st.eval(c) {
+				fired = true
+			}
+		}
+		return fired
+	case kNone:
+		for _, c := range n.children {
+			if st.eval(c) {
+				st.spans = st.spans[:mark]
+				return false
+			}
+		}
+		return true
+	case kAtLeast:
+		count := 0
+		for _, c := range n.children {
+			if st.eval(c) {
+				count++
+			}
+		}
+		if count < n.n {
+			st.spans = st.spans[:mark]
+			return false
+		}
+		return true
+	case kWithin:
+		return st.evalWithin(n, mark)
+	}
+	return false
+}
+
+// evalWithin holds when every child matches and one match of each lies
+// with its start at most n.n tokens from the first, in one field.
+func (st *adState) evalWithin(n *node, mark int) bool {
+	base := len(st.within)
+	defer func() { st.within = st.within[:base] }()
+	for ci, c := range n.children {
+		from := len(st.spans)
+		if !st.eval(c) {
+			st.spans = st.spans[:mark]
+			return false
+		}
+		for _, s := range st.spans[from:] {
+			st.within = append(st.within, withinSpan{s, ci})
+		}
+	}
+	cands := st.within[base:]
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].field != cands[j].field {
+			return cands[i].field < cands[j].field
+		}
+		return cands[i].start < cands[j].start
+	})
+	need := len(n.children)
+	for i := range cands {
+		var seen uint64
+		got := 0
+		t := st.f[cands[i].field].text
+		for j := i; j < len(cands) && cands[j].field == cands[i].field; j++ {
+			if countTokens(t, int(cands[i].start), int(cands[j].start), n.n) > n.n {
+				break
+			}
+			if bit := uint64(1) << (cands[j].child % 64); seen&bit == 0 {
+				seen |= bit
+				got++
+			}
+			if got == need {
+				st.spans = st.spans[:mark]
+				for k := i; k <= j; k++ {
+					st.spans = append(st.spans, cands[k].spanRef)
+				}
+				return true
+			}
+		}
+	}
+	st.spans = st.spans[:mark]
+	return false
+}
+
+// regexWindow is how far around a gate match a regex reads, in bytes.
+const regexWindow = 64
+
+// regexIn adds the regex's matches in t[from:to] of field f.
+func (st *adState) regexIn(n *node, f, from, to int) {
+	t := st.f[f].text[from:to]
+	for _, loc := range n.re.FindAllIndex(t, maxRegexMatches) {
+		if loc[1] > loc[0] {
+			st.spans = append(st.spans, spanRef{field: int8(f), start: int32(from + loc[0]), end: int32(from + loc[1])})
+		}
+	}
+}
+
+// countTokens counts words in t[a:b], stopping once past limit. A Chinese
+// or Japanese character is a word; Thai, Lao, Khmer and Burmese, written
+// without spaces, count a word for every three letters.
+func countTokens(t []byte, a, b, limit int) int {
+	n, inWord, unspaced := 0, false, 0
+	for i := a; i < b && n <= limit; {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			if isASCIIAlnum(c) {
+				if !inWord {
+					n++
+					inWord = true
+				}
+			} else {
+				inWord = false
+			}
+			i++
+			continue
+		}
+		r, s := utf8.DecodeRune(t[i:])
+		i += s
+		switch {
+		case r >= 0x2E80 && isUnspacedScript(r):
+			n++
+			inWord = false
+		case isUnspacedScript(r):
+			if unspaced%3 == 0 {
+				n++
+			}
+			unspaced++
+			inWord = false
+		case isSpacedWordRune(r):
+			if !inWord {
+				n++
+				inWord = true
+			}
+		default:
+			inWord = false
+		}
+	}
+	return n
+}
+
+// sentenceBreak reports whether t[a:b] crosses the end of a sentence or
+// a line.
+func sentenceBreak(t []byte, a, b int) bool {
+	for i := a; i < b; i++ {
+		switch t[i] {
+		case '\n', '!', '?', ';':
+			return true
+		case '.':
+			if i+1 < len(t) && t[i+1] == ' ' {
+				return true
+			}
+		case 0xE3: // 。
+			if i+2 < len(t) && t[i+1] == 0x80 && t[i+2] == 0x82 {
+				return true
+			}
+		case 0xE1: // Khmer ។ and Burmese ။
+			if i+2 < len(t) && (t[i+1] == 0x9F && t[i+2] == 0x94 || t[i+1] == 0x81 && t[i+2] == 0x8B) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// negated reports whether a negation cue ("no", "tidak", "không", "不",
+// "ไม่") stands just before the match, or just after it for the
+// languages that put it there ("biaya gratis", "费用全免"), within the
+// same sentence.
+func (st *adState) negated(m spanRef) bool {
+	neg := st.p.negation
+	if neg < 0 {
+		return false
+	}
+	t := st.f[m.field].text
+	for k := st.listHead[neg]; k >= 0; k = st.linkNext[k] {
+		c := st.matches[st.linkMatch[k]].spanRef
+		if c.field != m.field {
+			continue
+		}
+		switch {
+		case c.end <= m.start && m.start-c.end <= 48:
+			if countTokens(t, int(c.end), int(m.start), 3) <= 3 && !sentenceBreak(t, int(c.end), int(m.start)) {
+				return true
+			}
+		case c.start >= m.end && c.start-m.end <= 16:
+			if countTokens(t, int(m.end), int(c.start), 1) <= 1 && !sentenceBreak(t, int(m.end), int(c.start)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (st *adState) hasDigits() bool {
+	for f := range nFields {
+		for _, c := range st.f[f].text {
+			if isASCIIDigit(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// words counts the words of the title and body.
+func (st *adState) words() int {
+	if st.nWords < 0 {
+		st.nWords = countTokens(st.f[0].text, 0, len(st.f[0].text), 1<<30) + countTokens(st.f[1].text, 0, len(st.f[1].text), 1<<30)
+	}
+	return st.nWords
+}
+
+// countries are the countries of the places named, in order of mention.
+func (st *adState) countries() []string {
+	var out []string
+	for _, h := range st.placeHits {
+		c := st.p.places[h.id].country
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// scriptCounts counts Latin letters and the characters of the scripts
+// written without spaces, which tell their languages apart.
+func scriptCounts(t []byte, counts *[6]int) {
+	// Only lead bytes are inspected: the scripts are told apart by the
+	// first two bytes of their UTF-8 form.
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c < 0x80:
+			if isASCIILetter(c) {
+				counts[0]++
+			}
+		case c == 0xE0 && i+1 < len(t):
+			switch t[i+1] {
+			case 0xB8, 0xB9:
+				counts[1]++ // Thai
+			case 0xBA, 0xBB:
+				counts[2]++ // Lao
+			}
+			i += 2
+		case c == 0xE1 && i+1 < len(t):
+			switch t[i+1] {
+			case 0x80, 0x81:
+				counts[3]++ // Myanmar
+			case 0x9E, 0x9F:
+				counts[4]++ // Khmer
+			}
+			i += 2
+		case c >= 0xE4 && c <= 0xE9:
+			counts[5]++ // CJK ideographs
+			i += 2
+		}
+	}
+}
+
+// languages detects the languages of the ad, most text first: the
+// script tells Thai, Lao, Burmese, Khmer and Chinese apart; stop words
+// tell the languages written in Latin letters apart.
+func (st *adState) languages() []string {
+	if st.langsDone {
+		return st.langs
+	}
+	st.langsDone = true
+	var counts [6]int
+	for f := range nFields {
+		// The first half kilobyte of each field tells its languages.
+		t := st.f[f].text
+		scriptCounts(t[:min(len(t), 512)], &counts)
+	}
+	type est struct {
+		lang  string
+		words float64
+	}
+	var ests []est
+	// Rough words per character of each script.
+	ests = append(ests, est{"th", float64(counts[1]) / 5}, est{"lo", float64(counts[2]) / 5},
+		est{"my", float64(counts[3]) / 5}, est{"km", float64(counts[4]) / 5}, est{"zh", float64(counts[5]) / 1.7})
+	latinWords := float64(counts[0]) / 5
+	total := 0
+	for _, h := range st.langHits {
+		total += h
+	}
+	if total > 0 {
+		for i, h := range st.langHits {
+			ests = append(ests, est{st.p.languages[i], latinWords * float64(h) / float64(total)})
+		}
+	}
+	sum := 0.0
+	for _, e := range ests {
+		sum += e.words
+	}
+	sort.SliceStable(ests, func(i, j int) bool { return ests[i].words > ests[j].words })
+	for _, e := range ests {
+		if e.words >= 3 && e.words >= 0.1*sum && len(st.langs) < 4 {
+			st.langs = append(st.langs, e.lang)
+		}
+	}
+	if len(st.langs) == 0 && st.hint != "" && contains(ruleLanguages, st.hint) && st.hint != "any" {
+		st.langs = []string{st.hint}
+	}
+	return st.langs
+}
+
+// Countries whose nationals a language, a currency or a phone code
+// addresses.
+var (
+	langCountry     = map[string]string{"id": "ID", "ms": "MY", "tl": "PH", "vi": "VN", "th": "TH", "km": "KH", "my": "MM", "lo": "LA", "zh": "CN"}
+	currencyCountry = map[string]string{"IDR": "ID", "PHP": "PH", "VND": "VN", "MYR": "MY", "THB": "TH", "CNY": "CN", "MMK": "MM", "LAK": "LA", "KHR": "KH"}
+	phoneCountry    = map[string]string{"62": "ID", "63": "PH", "84": "VN", "60": "MY", "66": "TH", "86": "CN", "95": "MM", "856": "LA", "855": "KH"}
+)
+
+// nationalities infers whom the ad targets: the languages it is written
+// in, words naming nationals ("WNI", "OFW", "người Việt", "คนไทย"), and
+// the currency and phone codes of a country that is not where the job
+// is said to be.
+func (st *adState) nationalities() []string {
+	if st.natsDone {
+		return st.nats
+	}
+	st.natsDone = true
+	var out []string
+	add := func(c string) {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	for _, id := range st.natHits {
+		add(st.p.countries[id])
+	}
+	for _, l := range st.languages() {
+		add(langCountry[l])
+	}
+	dest := st.countries()
+	if st.salary != nil {
+		if c := currencyCountry[st.salary.Currency]; c != "" && !slices.Contains(dest, c) {
+			add(c)
+		}
+	}
+	for _, ct := range st.contacts {
+		v := ct.Value
+		if len(v) < 4 || v[0] != '+' {
+			continue
+		}
+		for code, c := range phoneCountry {
+			if len(v) > len(code)+1 && v[1:1+len(code)] == code && !slices.Contains(dest, c) {
+				add(c)
+			}
+		}
+	}
+	sort.Strings(out)
+	st.nats = out
+	return out
+}

@@ -1,0 +1,482 @@
+package classifier
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"sync"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
+)
+
+// Currency words as they read after normalisation, by ISO code. Order
+// matters where one is a prefix of another: the longest is tried first.
+var currencyWords = map[string][]string{
+	"USD":  {"usd", "us$", "$", "dollars", "dollar", "dolar", "đô", "do la", "美元", "美金", "刀", "ដុល្លារ", "ໂດລາ", "ดอลลาร์", "ဒေါ်လာ"},
+	"USDT": {"usdt"},
+	"IDR":  {"idr", "rp.", "rp", "rupiah"},
+	"VND":  {"vnd", "vnđ", "₫", "đồng", "dong", "đ"},
+	"THB":  {"thb", "฿", "baht", "บาท", "ບາດ", "បាត", "ဘတ်"},
+	"PHP":  {"php", "₱", "pesos", "peso", "piso"},
+	"MYR":  {"myr", "rm", "ringgit"},
+	"CNY":  {"cny", "rmb", "人民币", "元", "块", "yuan", "ยวน", "ຢວນ", "ယွမ်", "យាន់"},
+	"KHR":  {"khr", "riel", "riels", "៛", "រៀល"},
+	"MMK":  {"mmk", "kyat", "kyats", "ကျပ်"},
+	"LAK":  {"lak", "kip", "ກີບ"},
+	"JPY":  {"jpy", "yen", "円", "yên", "เยน", "ယန်း", "យ៉េន"},
+	"TWD":  {"twd", "nt$", "新台币", "台币"},
+	"SGD":  {"sgd", "s$"},
+	"HKD":  {"hkd", "hk$"},
+	"KRW":  {"krw", "won", "₩"},
+	"EUR":  {"eur", "€", "euro", "euros"},
+	"GBP":  {"gbp", "£"},
+	"AUD":  {"aud", "a$"},
+	"CAD":  {"cad", "c$"},
+}
+
+// multiplierWords scale the number before them; some also name the
+// currency (juta and jt are Indonesian, triệu and tr Vietnamese).
+var multiplierWords = []struct {
+	word     string
+	factor   float64
+	currency string
+}{
+	{"juta", 1e6, "IDR"}, {"jt", 1e6, "IDR"}, {"triệu", 1e6, "VND"}, {"trieu", 1e6, "VND"}, {"tr", 1e6, "VND"},
+	{"million", 1e6, ""}, {"mil", 1e6, ""}, {"ล้าน", 1e6, ""}, {"ລ້ານ", 1e6, ""}, {"លាន", 1e6, ""},
+	{"သိန်း", 1e5, "MMK"}, {"lakh", 1e5, ""}, {"万", 1e4, ""}, {"หมื่น", 1e4, ""}, {"千", 1e3, ""}, {"พัน", 1e3, ""},
+	{"ngàn", 1e3, "VND"}, {"nghìn", 1e3, "VND"}, {"ribu", 1e3, "IDR"}, {"rb", 1e3, "IDR"}, {"k", 1e3, ""},
+}
+
+var periodWords = []struct {
+	word   string
+	period string
+}{
+	{"per month", "month"}, {"a month", "month"}, {"/month", "month"}, {"/mo", "month"}, {"monthly", "month"}, {"/bulan", "month"},
+	{"per bulan", "month"}, {"sebulan", "month"}, {"/bln", "month"}, {"bulanan", "month"}, {"/tháng", "month"}, {"tháng", "month"},
+	{"/เดือน", "month"}, {"ต่อเดือน", "month"}, {"/月", "month"}, {"每月", "month"}, {"kada buwan", "month"}, {"buwanan", "month"},
+	{"a buwan", "month"}, {"ក្នុងមួយខែ", "month"}, {"/ខែ", "month"}, {"ຕໍ່ເດືອນ", "month"}, {"/ເດືອນ", "month"}, {"/m", "month"},
+	{"per day", "day"}, {"a day", "day"}, {"/day", "day"}, {"daily", "day"}, {"/hari", "day"}, {"per hari", "day"}, {"sehari", "day"},
+	{"/ngày", "day"}, {"ngày", "day"}, {"/วัน", "day"}, {"/天", "day"}, {"/日", "day"}, {"一天", "day"}, {"kada araw", "day"},
+	{"per hour", "hour"}, {"an hour", "hour"}, {"/hour", "hour"}, {"/hr", "hour"}, {"/h", "hour"}, {"hourly", "hour"}, {"/jam", "hour"},
+	{"per jam", "hour"}, {"/giờ", "hour"}, {"/ชั่วโมง", "hour"}, {"/小时", "hour"}, {"/时", "hour"}, {"kada oras", "hour"},
+	{"per week", "week"}, {"a week", "week"}, {"/week", "week"}, {"/wk", "week"}, {"weekly", "week"}, {"/minggu", "week"}, {"/tuần", "week"},
+	{"/周", "week"}, {"per year", "year"}, {"a year", "year"}, {"/year", "year"}, {"/yr", "year"}, {"annually", "year"}, {"yearly", "year"},
+	{"annual", "year"}, {"p.a", "year"}, {"/tahun", "year"}, {"setahun", "year"}, {"/năm", "year"}, {"/ปี", "year"}, {"/年", "year"},
+}
+
+// Words before an amount that set its period ("月薪", "年薪").
+var periodPrefixes = []struct {
+	word   string
+	period string
+}{
+	{"月薪", "month"}, {"月入", "month"}, {"底薪", "month"}, {"年薪", "year"}, {"日薪", "day"}, {"时薪", "hour"}, {"lương tháng", "month"},
+	{"gaji pokok", "month"}, {"gaji bulanan", "month"}, {"monthly salary", "month"}, {"annual salary", "year"}, {"hourly rate", "hour"},
+	{"เงินเดือน", "month"}, {"ប្រាក់ខែ", "month"}, {"ເງິນເດືອນ", "month"}, {"လစာ", "month"},
+}
+
+// salaryCues say an amount nearby is pay; feeCues that it is a charge.
+var salaryCues = []string{"salary", "pay", "wage", "earn", "income", "compensation", "remuneration", "package", "basic", "base",
+	"gaji", "upah", "pendapatan", "sahod", "suweldo", "lương", "thu nhập", "เงินเดือน", "รายได้", "ค่าจ้าง", "薪", "工资", "收入",
+	"ប្រាក់ខែ", "ເງິນເດືອນ", "ລາຍໄດ້", "လစာ", "ဝင်ငွေ", "elaun", "offer"}
+var feeCues = []string{"fee", "fees", "deposit", "biaya", "bayar", "phí", "ค่าธรรมเนียม", "ค่าสมัคร", "ค่าดำเนินการ", "ค่าเดินทาง",
+	"费", "押金", "ថ្លៃ", "ຄ່າທຳນຽມ", "ကြိုတင်ငွေ", "bayad", "refund", "bonus", "referral", "per friend", "每人", "人头", "tuition", "budget",
+	"rent", "deduct", "cash", "ransom", "赎金", "tiền chuộc", "tebusan", "loan"}
+
+// defaultCurrency is the currency of a bare amount, by language.
+var defaultCurrency = map[string]string{"zh": "CNY", "vi": "VND", "id": "IDR", "ms": "MYR", "tl": "PHP", "th": "THB", "km": "USD", "lo": "LAK", "my": "MMK", "en": "USD"}
+
+// defaultRates are US dollars per unit, used when the config gives none.
+var defaultRates = map[string]float64{
+	"USD": 1, "USDT": 1, "IDR": 0.000063, "VND": 0.000039, "THB": 0.029, "PHP": 0.0174, "MYR": 0.22, "CNY": 0.139,
+	"KHR": 0.00025, "MMK": 0.00048, "LAK": 0.000046, "JPY": 0.0066, "TWD": 0.031, "SGD": 0.75, "HKD": 0.128,
+	"KRW": 0.00072, "EUR": 1.08, "GBP": 1.27, "AUD": 0.65, "CAD": 0.72,
+}
+
+var periodToMonth = map[string]float64{"month": 1, "day": 26, "hour": 173, "week": 4.33, "year": 1.0 / 12}
+
+type salaryCandidate struct {
+	min, max  float64
+	currency  string
+	period    string
+	field     int
+	start     int
+	end       int
+	score     int
+	usdMonth  float64
+	explicitC bool
+}
+
+// extractSalary finds the pay offer: amounts with a currency (or a
+// multiplier that implies one), ranges, and periods, in the salary field
+// first, then the title and body. It returns the best candidate.
+func extractSalary(st *adState, rates map[string]float64, lang string) {
+	var best *salaryCandidate
+	for _, f := range []int{3, 0, 1} {
+		t := st.f[f].text
+		for i := 0; i < len(t); i++ {
+			if !isASCIIDigit(t[i]) || i > 0 && (isASCIIDigit(t[i-1]) || t[i-1] == '.' || t[i-1] == ',') {
+				continue
+			}
+			if i > 0 && isASCIILetter(t[i-1]) {
+				if cur, _ := currencyBefore(t, i); cur == "" { // "rm8,000" yes, "a4" no
+					continue
+				}
+			}
+			if f != 3 && !amountCue(t, i) {
+				continue
+			}
+			c, end := parseAmount(t, i, f)
+			if end <= i {
+				continue
+			}
+			i = end
+			if c.currency == "" {
+				// A bare amount counts in the salary field, or after a
+				// word that says it is monthly or yearly pay ("月薪2万").
+				if f != 3 && periodBefore(t, c.start) == "" {
+					continue
+				}
+				c.currency = defaultCurrency[lang]
+				if c.currency == "" {
+					c.currency = "USD"
+				}
+			}
+			rate, ok := rates[c.currency]
+			if !ok {
+				continue
+			}
+			if c.period == "" {
+				c.period = "month"
+				if c.currency == "USD" && !c.explicitC && f == 3 {
+					switch { // a bare US figure: hourly, monthly or yearly by size
+					case c.min < 200:
+						c.period = "hour"
+					case c.min >= 15000:
+						c.period = "year"
+					}
+				}
+			}
+			c.usdMonth = c.min * rate * periodToMonth[c.period]
+			if c.usdMonth < 5 || c.usdMonth > 250000 {
+				continue
+			}
+			c.score = candidateScore(t, c, f)
+			if best == nil || c.score > best.score {
+				cc := c
+				best = &cc
+			}
+		}
+		if best != nil && best.field == 3 {
+			break
+		}
+	}
+	if best == nil {
+		return
+	}
+	src := st.src[best.field]
+	os, oe := st.f[best.field].origSpan(src, best.start, best.end)
+	st.salary = &ad.Salary{Min: best.min, Max: best.max, Currency: best.currency, Period: best.period,
+		USDMonth: math.Round(best.usdMonth), Text: src[os:oe]}
+	st.salarySpan = spanRef{field: int8(best.field), start: int32(best.start), end: int32(best.end)}
+}
+
+func candidateScore(t []byte, c salaryCandidate, f int) int {
+	score := 0
+	if f == 3 {
+		score += 20
+	}
+	before := string(t[max(0, c.start-40):c.start])
+	// Only the clause the amount is in: "fee of USD 180. Salary USD
+	// 1,200" has a fee and a salary.
+	for _, stop := range []string{". ", "\n", "; ", "。", "/ "} {
+		if k := strings.LastIndex(before, stop); k >= 0 {
+			before = before[k+len(stop):]
+		}
+	}
+	after := string(t[c.end:min(len(t), c.end+12)])
+	for _, w := range salaryCues {
+		if strings.Contains(before, w) {
+			score += 6
+			break
+		}
+	}
+	for _, w := range feeCues {
+		if strings.Contains(before, w) || strings.Contains(after, w) {
+			score -= 10
+			break
+		}
+	}
+	if c.explicitC {
+		score += 2
+	}
+	if c.period != "" {
+		score += 2
+	}
+	return score
+}
+
+// amountCue reports whether the number at t[i] has a currency or a
+// multiplier beside it, or a pay word before it: outside the salary field,
+// bare numbers (dates, counts, phone numbers) are not pay.
+func amountCue(t []byte, i int) bool {
+	if cur, _ := currencyBefore(t, i); cur != "" {
+		return true
+	}
+	j := i
+	for j < len(t) && (isASCIIDigit(t[j]) || (t[j] == ',' || t[j] == '.') && j+1 < len(t) && isASCIIDigit(t[j+1])) {
+		j++
+	}
+	if m, _, _ := suffixMultiplier(t, j); m != 1 {
+		return true
+	}
+	if cur, _ := currencyAfter(t, j); cur != "" {
+		return true
+	}
+	if r := rangeSep(t, j); r > j {
+		return true // "16-19 jt": the cue may follow the second number
+	}
+	return periodBefore(t, i) != ""
+}
+
+// parseAmount reads an amount or a range starting at the digit t[i].
+func parseAmount(t []byte, i, field int) (salaryCandidate, int) {
+	c := salaryCandidate{field: field, start: i}
+	cur, curAt := currencyBefore(t, i)
+	if cur != "" {
+		c.currency, c.explicitC, c.start = cur, true, curAt
+	}
+	c.period = periodBefore(t, c.start)
+	v, end := parseNumber(t, i)
+	if end == i {
+		return c, i
+	}
+	mult, mcur, end := suffixMultiplier(t, end)
+	v *= mult
+	if mcur != "" && c.currency == "" {
+		c.currency = mcur
+	}
+	if cur, e := currencyAfter(t, end); cur != "" {
+		if c.currency == "" || !c.explicitC {
+			c.currency, c.explicitC = cur, true
+		}
+		end = e
+	}
+	c.min, c.max = v, 0
+	// A range: "1,000-1,400", "16-19 jt", "2.2万-2.8万", "8k~35k".
+	if j := rangeSep(t, end); j > end {
+		k := j
+		if cur2, at := currencyAfter(t, k); cur2 != "" && at > k {
+			k = skipSpaces(t, at)
+		}
+		if k < len(t) && isASCIIDigit(t[k]) {
+			v2, e2 := parseNumber(t, k)
+			m2, mc2, e2 := suffixMultiplier(t, e2)
+			if mult == 1 && m2 != 1 {
+				c.min *= m2 // "16-19 jt": the multiplier covers both
+				if c.currency == "" {
+					c.currency = mc2
+				}
+			}
+			v2 *= m2
+			if cur2, e3 := currencyAfter(t, e2); cur2 != "" {
+				if c.currency == "" || !c.explicitC {
+					c.currency, c.explicitC = cur2, true
+				}
+				e2 = e3
+			}
+			if v2 >= c.min {
+				c.max = v2
+				end = e2
+			}
+		}
+	}
+	if p, e := periodAfter(t, end); p != "" {
+		if c.period == "" {
+			c.period = p
+		}
+		end = e
+	}
+	c.end = end
+	for c.end > c.start && t[c.end-1] == ' ' {
+		c.end--
+	}
+	return c, end
+}
+
+// parseNumber reads digits with thousands separators (1,000 1.000
+// 12 000 000) or a decimal part (1.5 4,5).
+func parseNumber(t []byte, i int) (float64, int) {
+	v := 0.0
+	j := i
+	digits := 0
+	for j < len(t) && isASCIIDigit(t[j]) && digits < 15 {
+		v = v*10 + float64(t[j]-'0')
+		j++
+		digits++
+	}
+	for j+1 < len(t) && (t[j] == ',' || t[j] == '.' || t[j] == ' ') && isASCIIDigit(t[j+1]) {
+		k := j + 1
+		for k < len(t) && isASCIIDigit(t[k]) {
+			k++
+		}
+		if k-(j+1) == 3 && (k >= len(t) || !isASCIIDigit(t[k])) && digits <= 12 {
+			for _, d := range t[j+1 : k] {
+				v = v*10 + float64(d-'0')
+			}
+			digits += 3
+			j = k
+			continue
+		}
+		if t[j] == ' ' {
+			break
+		}
+		// a decimal part
+		scale := 0.1
+		for _, d := range t[j+1 : k] {
+			v += float64(d-'0') * scale
+			scale /= 10
+		}
+		j = k
+		break
+	}
+	return v, j
+}
+
+func skipSpaces(t []byte, i int) int {
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+func hasWordAt(t []byte, i int, w string) bool {
+	if i+len(w) > len(t) || string(t[i:i+len(w)]) != w {
+		return false
+	}
+	// ASCII words end at a word boundary: "rm" is not "rmb".
+	last := w[len(w)-1]
+	if isASCIILetter(last) && i+len(w) < len(t) && isASCIILetter(t[i+len(w)]) {
+		return false
+	}
+	return true
+}
+
+// salaryWords indexes the currency, multiplier and period words by their
+// first and last byte, so looking around each number costs a few
+// comparisons rather than one per word.
+type salaryWords struct {
+	curFirst, curLast [256][]currencyWord
+	multFirst         [256][]int // indexes into multiplierWords
+	periodFirst       [256][]int // indexes into periodWords
+}
+
+type currencyWord struct{ word, code string }
+
+var theSalaryWords = sync.OnceValue(func() *salaryWords {
+	w := &salaryWords{}
+	for _, code := range sortedKeys(currencyWords) {
+		for _, word := range currencyWords[code] {
+			cw := currencyWord{word, code}
+			w.curFirst[word[0]] = append(w.curFirst[word[0]], cw)
+			w.curLast[word[len(word)-1]] = append(w.curLast[word[len(word)-1]], cw)
+		}
+	}
+	for i, m := range multiplierWords {
+		w.multFirst[m.word[0]] = append(w.multFirst[m.word[0]], i)
+	}
+	for i, p := range periodWords {
+		w.periodFirst[p.word[0]] = append(w.periodFirst[p.word[0]], i)
+	}
+	return w
+})
+
+func suffixMultiplier(t []byte, i int) (float64, string, int) {
+	j := skipSpaces(t, i)
+	if j >= len(t) {
+		return 1, "", i
+	}
+	for _, k := range theSalaryWords().multFirst[t[j]] {
+		if m := multiplierWords[k]; hasWordAt(t, j, m.word) {
+			return m.factor, m.currency, j + len(m.word)
+		}
+	}
+	return 1, "", i
+}
+
+func currencyAfter(t []byte, i int) (string, int) {
+	j := skipSpaces(t, i)
+	if j >= len(t) {
+		return "", i
+	}
+	bestCode, bestLen := "", 0
+	for _, cw := range theSalaryWords().curFirst[t[j]] {
+		if len(cw.word) > bestLen && hasWordAt(t, j, cw.word) {
+			bestCode, bestLen = cw.code, len(cw.word)
+		}
+	}
+	if bestCode == "" {
+		return "", i
+	}
+	return bestCode, j + bestLen
+}
+
+// currencyBefore finds a currency written just before the amount ("USD
+// 1,500", "₱60,000", "rp 5.000.000", "ကျပ် 15").
+func currencyBefore(t []byte, i int) (string, int) {
+	j := i
+	for j > 0 && t[j-1] == ' ' && i-j < 2 {
+		j--
+	}
+	if j == 0 {
+		return "", i
+	}
+	bestCode, bestLen := "", 0
+	for _, cw := range theSalaryWords().curLast[t[j-1]] {
+		w := cw.word
+		if len(w) > bestLen && j >= len(w) && string(t[j-len(w):j]) == w {
+			// a letter word must start at a boundary: "from" is not "rm"
+			if isASCIILetter(w[0]) && j-len(w) > 0 && isASCIILetter(t[j-len(w)-1]) {
+				continue
+			}
+			bestCode, bestLen = cw.code, len(w)
+		}
+	}
+	if bestCode == "" {
+		return "", i
+	}
+	return bestCode, j - bestLen
+}
+
+func periodBefore(t []byte, i int) string {
+	window := t[max(0, i-24):i]
+	for _, p := range periodPrefixes {
+		// the word, then at most a few bytes (a colon, spaces) before the number
+		if k := bytes.LastIndex(window, []byte(p.word)); k >= 0 && len(window)-k-len(p.word) <= 6 {
+			return p.period
+		}
+	}
+	return ""
+}
+
+func periodAfter(t []byte, i int) (string, int) {
+	j := skipSpaces(t, i)
+	if j >= len(t) || t[j] == '+' || t[j] == ')' {
+		return "", i
+	}
+	for _, k := range theSalaryWords().periodFirst[t[j]] {
+		if p := periodWords[k]; hasWordAt(t, j, p.word) {
+			return p.period, j + len(p.word)
+		}
+	}
+	return "", i
+}
+
+func rangeSep(t []byte, i int) int {
+	j := skipSpaces(t, i)
+	for _, s := range []string{"-", "~", "to", "hingga", "sampai", "đến", "tới", "ถึง", "至", "到", "hanggang", "–"} {
+		if hasWordAt(t, j, s) {
+			return skipSpaces(t, j+len(s))
+		}
+	}
+	return i
+}

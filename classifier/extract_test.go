@@ -1,0 +1,99 @@
+package classifier
+
+import (
+	"math"
+	"testing"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
+)
+
+func TestSalaryExtraction(t *testing.T) {
+	c := shippedClassifier(t)
+	tests := []struct {
+		salary, body, lang string
+		cur                string
+		min, max           float64
+		period             string
+		usd                float64 // expected USD a month, within 2%
+	}{
+		{"USD 1,500–2,000/month", "", "en", "USD", 1500, 2000, "month", 1500},
+		{"", "Salary $1.5k per month", "en", "USD", 1500, 0, "month", 1500},
+		{"", "Gaji Rp 16–19 jt/bulan", "id", "IDR", 16e6, 19e6, "month", 1008},
+		{"Rp 4,5–5,5 juta", "", "id", "IDR", 4.5e6, 5.5e6, "month", 283.5},
+		{"", "Lương 22–28 triệu/tháng", "vi", "VND", 22e6, 28e6, "month", 858},
+		{"1.200$ (khoảng 30 triệu)", "", "vi", "USD", 1200, 0, "month", 1200},
+		{"32,000–48,000 บาท", "", "th", "THB", 32000, 48000, "month", 928},
+		{"₱60,000 monthly", "", "tl", "PHP", 60000, 0, "month", 1044},
+		{"65,000 pesos/month", "", "tl", "PHP", 65000, 0, "month", 1131},
+		{"RM7,500 – RM12,000 sebulan", "", "ms", "MYR", 7500, 12000, "month", 1650},
+		{"底薪7000-11000 RMB + 提成", "", "zh", "CNY", 7000, 11000, "month", 973},
+		{"月薪1.2万-1.8万", "", "zh", "CNY", 12000, 18000, "month", 1668},
+		{"4000-6000元/月", "", "zh", "CNY", 4000, 6000, "month", 556},
+		{"8K~35K", "", "zh", "CNY", 8000, 35000, "month", 1112},
+		{"", "年薪60-90万人民币", "zh", "CNY", 600000, 900000, "year", 6950},
+		{"KHR 1,600,000", "", "km", "KHR", 1.6e6, 0, "month", 400},
+		{"ကျပ် ၁၂ သိန်း – ၁၈ သိန်း", "", "my", "MMK", 1.2e6, 1.8e6, "month", 576},
+		{"LAK 5,500,000–8,000,000/month", "", "lo", "LAK", 5.5e6, 8e6, "month", 253},
+		{"6,500 – 8,500 ຢວນ", "", "lo", "CNY", 6500, 8500, "month", 903.5},
+		{"$20/hr", "", "en", "USD", 20, 0, "hour", 3460},
+		{"26000-32000", "", "en", "USD", 26000, 32000, "year", 2167},
+		{"", "Earn $120-$180 daily", "en", "USD", 120, 180, "day", 3120},
+	}
+	for _, tc := range tests {
+		v := c.Classify(&ad.Raw{Salary: tc.salary, Body: tc.body, Lang: tc.lang})
+		s := v.Extracted.Salary
+		if s == nil {
+			t.Errorf("%q%q: no salary found", tc.salary, tc.body)
+			continue
+		}
+		if s.Currency != tc.cur || s.Min != tc.min || s.Max != tc.max || s.Period != tc.period || math.Abs(s.USDMonth-tc.usd) > 0.02*tc.usd+1 {
+			t.Errorf("%q%q: got %s %v-%v /%s = $%v, want %s %v-%v /%s = $%v", tc.salary, tc.body, s.Currency, s.Min, s.Max, s.Period, s.USDMonth, tc.cur, tc.min, tc.max, tc.period, tc.usd)
+		}
+	}
+}
+
+func TestSalaryIgnoresFees(t *testing.T) {
+	c := shippedClassifier(t)
+	v := c.Classify(&ad.Raw{Body: "A deposit of USD 150 is due first. Salary USD 1,250 per month."})
+	if s := v.Extracted.Salary; s == nil || s.Min != 1250 {
+		t.Errorf("salary %+v, want the USD 1,250 pay, not the deposit", s)
+	}
+}
+
+func TestLanguagesAndNationalities(t *testing.T) {
+	c := shippedClassifier(t)
+	tests := []struct {
+		ad    ad.Raw
+		langs []string
+		nats  []string
+	}{
+		{ad.Raw{Body: "Kami butuh staf gudang di perusahaan kami, bisa mulai minggu depan, silakan hubungi kantor. Khusus WNI."}, []string{"id"}, []string{"ID"}},
+		{ad.Raw{Body: "Cửa hàng của chúng tôi cần người bán hàng, có lương tháng và được nghỉ cuối tuần"}, []string{"vi"}, []string{"VN"}},
+		{ad.Raw{Body: "ร้านอาหารของเรารับพนักงานเสิร์ฟ ทำงานวันละแปดชั่วโมง มีวันหยุด"}, []string{"th"}, []string{"TH"}},
+		{ad.Raw{Body: "ហាងយើងខ្ញុំត្រូវការអ្នកលក់ ធ្វើការពេលព្រឹក"}, []string{"km"}, []string{"KH"}},
+		{ad.Raw{Body: "本店招聘收银员两名，周末双休，欢迎来店面试"}, []string{"zh"}, []string{"CN"}},
+		{ad.Raw{Body: "Naghahanap kami ng tindera para sa aming tindahan, pwede ang walang experience, may sahod at day off"}, []string{"tl"}, []string{"PH"}},
+		{ad.Raw{Body: "This role will suit people who have worked with teams before, and your manager will train you. Kababayans welcome, salary 62,000 pesos"}, []string{"en"}, []string{"PH"}},
+	}
+	for _, tc := range tests {
+		x := c.Classify(&tc.ad).Extracted
+		if len(x.Languages) == 0 || x.Languages[0] != tc.langs[0] {
+			t.Errorf("%q: languages %v, want %v first", tc.ad.Body[:30], x.Languages, tc.langs)
+		}
+		if !sameStrings(x.Nationalities, tc.nats) {
+			t.Errorf("%q: nationalities %v, want %v", tc.ad.Body[:30], x.Nationalities, tc.nats)
+		}
+	}
+}
+
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,212 @@
+package classifier
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldTable maps a non-ASCII rune to what the rules read instead: NFKC,
+// lower case, Cyrillic and Greek look-alikes as Latin, digits of every
+// script as ASCII, emoji as a space, invisible characters as nothing.
+// Runes it does not list read as themselves.
+//
+// Mapping rune by rune is what makes normalisation fast; NFKC is contextual
+// only for combining marks, which the normaliser composes itself.
+type foldTable struct {
+	pages [0x110000 >> 8]*[256]uint32 // entry 0: the rune itself; else pool index + 1
+	pool  []string
+}
+
+func (t *foldTable) lookup(r rune) (string, bool) {
+	p := t.pages[r>>8]
+	if p == nil {
+		return "", false
+	}
+	e := p[r&0xff]
+	if e == 0 {
+		return "", false
+	}
+	return t.pool[e-1], true
+}
+
+func (t *foldTable) set(r rune, s string, index map[string]uint32) {
+	if s == string(r) {
+		return
+	}
+	p := t.pages[r>>8]
+	if p == nil {
+		p = new([256]uint32)
+		t.pages[r>>8] = p
+	}
+	i, ok := index[s]
+	if !ok {
+		t.pool = append(t.pool, s)
+		i = uint32(len(t.pool))
+		index[s] = i
+	}
+	p[r&0xff] = i
+}
+
+// theFoldTable is built once and never changed: it is a pure function of
+// the Unicode tables compiled into the binary.
+var theFoldTable = sync.OnceValue(buildFoldTable)
+
+// lookAlikes are letters drawn like Latin ones and used to dodge keyword
+// filters ("tеlеgram" with Cyrillic е). Keys are lower case.
+var lookAlikes = map[rune]rune{
+	// Cyrillic
+	'а': 'a', 'в': 'b', 'г': 'r', 'е': 'e', 'ё': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'п': 'n',
+	'р': 'p', 'с': 'c', 'т': 't', 'у': 'y', 'х': 'x', 'ь': 'b', 'ѕ': 's', 'і': 'i', 'ї': 'i', 'ј': 'j',
+	'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'һ': 'h', 'ӏ': 'l', 'ү': 'y', 'ɡ': 'g',
+	// Greek
+	'α': 'a', 'β': 'b', 'γ': 'y', 'ε': 'e', 'η': 'n', 'ι': 'i', 'κ': 'k', 'μ': 'u', 'ν': 'v', 'ο': 'o',
+	'ρ': 'p', 'τ': 't', 'υ': 'u', 'χ': 'x', 'ω': 'w', 'ϲ': 'c',
+	// Latin small capitals and other stand-ins
+	'ı': 'i', 'ȷ': 'j', 'ɑ': 'a', 'ɩ': 'i', 'ʟ': 'l', 'ɢ': 'g', 'ɴ': 'n', 'ʀ': 'r', 'ꜱ': 's', 'ᴀ': 'a',
+	'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ʜ': 'h', 'ᴊ': 'j', 'ᴋ': 'k', 'ᴍ': 'm', 'ᴏ': 'o', 'ᴘ': 'p',
+	'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ᴢ': 'z',
+}
+
+// punctuationFolds unify punctuation that comes in many shapes.
+var punctuationFolds = map[rune]string{
+	'‐': "-", '‑': "-", '‒': "-", '–': "-", '—': "-", '―': "-", '−': "-", '﹘': "-",
+	'·': ".", '•': ".", '・': ".", '∙': ".", '‧': ".", '●': ".",
+	'‘': "'", '’': "'", '‚': "'", '“': "\"", '”': "\"", '„': "\"",
+	'〜': "~", '～': "~",
+	'\u2028': "\n", '\u2029': "\n", '\u0085': "\n",
+	'➕': "+", '＋': "+",
+}
+
+// traditionalToSimplified folds the traditional Chinese characters most
+// used in recruitment posts to their simplified forms, so one keyword
+// list serves posts from Taiwan, Hong Kong, Malaysia and Cambodia too.
+// Each pair is a traditional character and its simplified form.
+const traditionalToSimplified = "" +
+	"機机 護护 證证 資资 費费 經经 驗验 無无 須须 簽签 網网 絡络 聯联 繫系 電电 話话 詐诈 騙骗 緬缅 園园 區区 門门 開开 專专 " +
+	"車车 來来 過过 邊边 國国 際际 務务 員员 愛爱 誠诚 徵征 師师 會会 館馆 歲岁 體体 傳传 這这 條条 們们 幣币 萬万 輕轻 鬆松 " +
+	"報报 銷销 處处 應应 額额 視视 頻频 進进 關关 係系 級级 習习 東东 亞亚 線线 飛飞 紙纸 數数 據据 錄录 輸输 設设 計计 達达 " +
+	"標标 職职 業业 廠厂 營营 總总 監监 導导 點点 擊击 單单 結结 賬账 贏赢 發发 現现 實实 險险 問问 題题 號号 碼码 遊游 戲戏 " +
+	"談谈 戀恋 約约 勞劳 動动 違违 賠赔 償偿 觀观 團团 隊队 辦办 檻槛 學学 歷历 齡龄 樣样 氣气 質质 優优 長长 髮发 顏颜 職职 " +
+	"撾挝 賓宾 馬马 華华 僑侨 細细 節节 輔辅 導导 審审 核核 貸贷 款款 錢钱 儲储 蓄蓄 匯汇 轉转 帳帐 戶户 買买 賣卖 價价 讓让 " +
+	"說说 請请 認认 識识 調调 換换 負负 責责 屬属 雙双 週周 環环 層层 樓楼 廳厅 紅红 創创 夢梦 極极 歡欢 迎迎 "
+
+func buildFoldTable() *foldTable {
+	t := &foldTable{}
+	index := map[string]uint32{}
+	ranges := [][2]rune{
+		{0x80, 0x2FFF}, {0x3000, 0x33FF}, {0xA640, 0xA69F}, {0xA720, 0xA7FF}, {0xF900, 0xFAFF},
+		{0xFB00, 0xFFFF}, {0x1D400, 0x1D7FF}, {0x1F100, 0x1F1FF},
+	}
+	for _, rg := range ranges {
+		for r := rg[0]; r <= rg[1]; r++ {
+			if r >= 0xD800 && r <= 0xDFFF {
+				continue
+			}
+			t.set(r, foldRune(r), index)
+		}
+	}
+	// Emoji and pictographs separate words; variation selectors, skin
+	// tones, tags and the keycap mark vanish, so "1️⃣8️⃣" reads "18".
+	for r := rune(0x1F000); r <= 0x1FAFF; r++ {
+		if r >= 0x1F100 && r < 0x1F1E6 {
+			continue // enclosed alphanumerics, folded above
+		}
+		t.set(r, " ", index)
+	}
+	// Negative circled and squared letters (🅣🅔🅛) have no NFKC form.
+	for r := rune(0x1F150); r <= 0x1F169; r++ {
+		t.set(r, string('a'+(r-0x1F150)), index)
+	}
+	for r := rune(0x1F170); r <= 0x1F189; r++ {
+		t.set(r, string('a'+(r-0x1F170)), index)
+	}
+	for r := rune(0x1F3FB); r <= 0x1F3FF; r++ {
+		t.set(r, "", index)
+	}
+	t.set(0x1F51F, "10", index) // keycap ten
+	for r := rune(0xE0000); r <= 0xE01EF; r++ {
+		t.set(r, "", index)
+	}
+	for _, pair := range strings.Fields(traditionalToSimplified) {
+		rs := []rune(pair)
+		t.set(rs[0], string(rs[1]), index)
+	}
+	return t
+}
+
+// foldRune computes one rune's normalised form.
+func foldRune(r rune) string {
+	switch {
+	case isInvisible(r):
+		return ""
+	case r >= 0x0300 && r <= 0x036F:
+		return "" // a combining mark the normaliser could not compose
+	case r < 0xA0 && r >= 0x80:
+		if r == 0x85 {
+			return "\n"
+		}
+		return " "
+	case r >= 0x2190 && r <= 0x21FF, r >= 0x2300 && r <= 0x23FF, r >= 0x2500 && r <= 0x25FF,
+		r >= 0x2600 && r <= 0x27BF && r != 0x2795, r >= 0x2B00 && r <= 0x2BFF, r >= 0x2900 && r <= 0x297F:
+		if s, ok := punctuationFolds[r]; ok {
+			return s
+		}
+		return " "
+	}
+	if s, ok := punctuationFolds[r]; ok {
+		return s
+	}
+	s := strings.ToLower(norm.NFKC.String(string(r)))
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case c == 0x0307: // the dot left by lower-casing İ
+			continue
+		case unicode.Is(unicode.Nd, c) && c > 0x7F:
+			b.WriteByte(byte('0' + digitValue(c)))
+			continue
+		}
+		if p, ok := punctuationFolds[c]; ok {
+			b.WriteString(p)
+			continue
+		}
+		if l, ok := lookAlikes[c]; ok {
+			b.WriteRune(l)
+			continue
+		}
+		if isInvisible(c) {
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func isInvisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x206F,
+		r == 0xFEFF, r == 0x00AD, r == 0x034F, r == 0x180E, r >= 0xFE00 && r <= 0xFE0F, r == 0x20E3,
+		r == 0x115F, r == 0x1160, r == 0x3164, r == 0xFFA0:
+		return true
+	}
+	return false
+}
+
+// digitValue is the value of a decimal digit of any script: Unicode lays
+// each script's digits out as ten consecutive code points from zero.
+func digitValue(r rune) int {
+	for _, rg := range unicode.Nd.R16 {
+		if rune(rg.Lo) <= r && r <= rune(rg.Hi) {
+			return int(r-rune(rg.Lo)) % 10
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if rune(rg.Lo) <= r && r <= rune(rg.Hi) {
+			return int(r-rune(rg.Lo)) % 10
+		}
+	}
+	return 0
+}

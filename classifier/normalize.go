@@ -1,0 +1,577 @@
+package classifier
+
+import (
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normalized is one field's text as the rules read it, with the way back
+// to the original.
+type normalized struct {
+	text []byte
+	// orig[i] is the byte offset in the original of the rune text[i] came
+	// from; it never decreases.
+	orig []int32
+	// invalid counts byte sequences that were not UTF-8 (each read as a
+	// space); obfuscated counts tricks undone: letters split apart,
+	// leetspeak, look-alike or full-width letters, invisible characters
+	// inside words.
+	invalid, obfuscated int
+	// longDigits is set when the text has a run of nine digits or more,
+	// the only place a phone number can be.
+	longDigits bool
+}
+
+// Byte classes for the second pass.
+const (
+	clOther = iota
+	clLetter
+	clDigit
+	clPlus
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clLetter
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clDigit
+	}
+	t['+'] = clPlus
+	return t
+}()
+
+// normalizer turns text into the form rules match: NFKC, lower case,
+// invisible characters removed, look-alikes folded, then words put back
+// together ("T.e.l.e.g.r.a.m", "te1egram", "0 9 1 7 ...").
+type normalizer struct {
+	fold *foldTable
+	// known are the words leetspeak is undone for: the words of the rule
+	// pack's keywords. Undoing it everywhere would eat digits.
+	known map[string]bool
+	// scratch for the second pass
+	edits    []edit
+	replText []byte
+	replSrc  []int32
+	tmpText  []byte
+	tmpOrig  []int32
+	letters  []int
+}
+
+// edit replaces pass-one text[start:end] with replText[rs:re], whose
+// bytes come from the pass-one offsets replSrc[rs:re].
+type edit struct{ start, end, rs, re int }
+
+func newNormalizer(known map[string]bool) *normalizer {
+	return &normalizer{fold: theFoldTable(), known: known}
+}
+
+var asciiFold = func() (t [128]byte) {
+	for i := range t {
+		c := byte(i)
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '\n':
+		case c < 0x20 || c == 0x7f:
+			c = ' '
+		}
+		t[i] = c
+	}
+	return t
+}()
+
+// normalize writes src's normalised form into dst, reusing its buffers.
+func (n *normalizer) normalize(dst *normalized, src string) {
+	dst.invalid, dst.obfuscated = 0, 0
+	n.pass1(dst, src)
+	n.pass2(dst, src)
+}
+
+func (n *normalizer) pass1(dst *normalized, src string) {
+	out, orig := dst.text[:0], dst.orig[:0]
+	if cap(out) < len(src)+16 {
+		out = make([]byte, 0, len(src)+len(src)/8+16)
+		orig = make([]int32, 0, cap(out))
+	}
+	for i := 0; i < len(src); {
+		// The ASCII run: no rune here grows, so it is written in place.
+		if c := src[i]; c < utf8.RuneSelf {
+			k := len(out)
+			o := out[:k+len(src)-i]
+			g := orig[:k+len(src)-i]
+			last := byte(0)
+			if k > 0 {
+				last = o[k-1]
+			}
+			for ; i < len(src); i++ {
+				c := src[i]
+				if c >= utf8.RuneSelf {
+					break
+				}
+				f := asciiFold[c]
+				// Runs of spaces read as one, so "processing   fee" is
+				// "processing fee".
+				if f == ' ' && last == ' ' {
+					continue
+				}
+				o[k] = f
+				g[k] = int32(i)
+				k++
+				last = f
+			}
+			out, orig = o[:k], g[:k]
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(src[i:])
+		if cap(out)-len(out) < len(src)-i+64 {
+			out = append(make([]byte, 0, 2*cap(out)+len(src)-i+64), out...)
+			orig = append(make([]int32, 0, cap(out)), orig...)
+		}
+		if r == utf8.RuneError && size == 1 {
+			out = append(out, ' ')
+			orig = append(orig, int32(i))
+			dst.invalid++
+			i++
+			continue
+		}
+		if r >= 0x0300 && r <= 0x036F {
+			// Combining marks: compose them with the rune before, as
+			// NFKC would, so "e\u0301" and "é" read the same.
+			j := i + size
+			for j < len(src) {
+				r2, s2 := utf8.DecodeRuneInString(src[j:])
+				if r2 < 0x0300 || r2 > 0x036F {
+					break
+				}
+				j += s2
+			}
+			k := len(orig)
+			if k > 0 {
+				base := orig[k-1]
+				for k > 0 && orig[k-1] == base {
+					k--
+				}
+				_, bs := utf8.DecodeRuneInString(src[base:])
+				if int(base)+bs == i {
+					out, orig = out[:k], orig[:k]
+					for _, cr := range norm.NFC.String(src[base:j]) {
+						out, orig = n.emit(out, orig, cr, base)
+					}
+				}
+			}
+			i = j
+			continue
+		}
+		s, ok := n.fold.lookup(r)
+		switch {
+		case !ok:
+			out = append(out, src[i:i+size]...)
+			for k := 0; k < size; k++ {
+				orig = append(orig, int32(i))
+			}
+		case s == " " && len(out) > 0 && out[len(out)-1] == ' ':
+		default:
+			if obfuscating(r, out, src, i+size) {
+				dst.obfuscated++
+			}
+			out = append(out, s...)
+			for k := 0; k < len(s); k++ {
+				orig = append(orig, int32(i))
+			}
+		}
+		i += size
+	}
+	dst.text, dst.orig = out, orig
+}
+
+func (n *normalizer) emit(out []byte, orig []int32, r rune, at int32) ([]byte, []int32) {
+	var s string
+	if r < utf8.RuneSelf {
+		out = append(out, asciiFold[r])
+		return out, append(orig, at)
+	}
+	if f, ok := n.fold.lookup(r); ok {
+		s = f
+	} else {
+		s = string(r)
+	}
+	out = append(out, s...)
+	for range len(s) {
+		orig = append(orig, at)
+	}
+	return out, orig
+}
+
+// obfuscating reports whether folding rune r, which ends at src[next],
+// undoes a trick to hide a word from filters: a full-width or
+// mathematical letter, a look-alike letter or an invisible character
+// inside a Latin word.
+func obfuscating(r rune, out []byte, src string, next int) bool {
+	switch {
+	case r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A, r == 0xFF20,
+		r >= 0x1D400 && r <= 0x1D7FF, r >= 0x1F150 && r <= 0x1F189:
+		return true
+	}
+	_, look := lookAlikes[r]
+	if !look && !isInvisible(r) {
+		if r < 0x400 || r > 0x4FF {
+			return false
+		}
+		_, look = lookAlikes[r+0x20] // upper-case Cyrillic
+		if !look {
+			return false
+		}
+	}
+	before := len(out) > 0 && isASCIILetter(out[len(out)-1])
+	after := next < len(src) && isASCIILetter(src[next]|0x20)
+	return before && after || look && (before || after)
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' }
+func isASCIIDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isASCIIAlnum(c byte) bool  { return isASCIILetter(c) || isASCIIDigit(c) }
+
+// pass2 puts words back together. It looks at each ASCII token once and
+// copies the text only when something was rewritten.
+func (n *normalizer) pass2(dst *normalized, src string) {
+	t := dst.text
+	n.edits, n.replText, n.replSrc = n.edits[:0], n.replText[:0], n.replSrc[:0]
+	dst.longDigits = false
+	for i := 0; i < len(t); {
+		k := byteClass[t[i]]
+		if k == clOther {
+			i++
+			continue
+		}
+		// A token starts here: the byte before is not a letter or digit.
+		start := i
+		digits := 0
+		for i < len(t) {
+			c := byteClass[t[i]]
+			if c-1 > 1 { // neither a letter nor a digit
+				break
+			}
+			digits += int(c >> 1)
+			i++
+		}
+		letters := i - start - digits
+		if k == clPlus {
+			i = start + 1
+		}
+		if digits >= 9 && letters == 0 {
+			dst.longDigits = true
+		}
+		next := start
+		switch {
+		case k == clDigit || k == clPlus:
+			// Not inside an amount such as 3.500.000.
+			if start < 2 || !(t[start-1] == '.' || t[start-1] == ',' || t[start-1] == '-') || !isASCIIDigit(t[start-2]) {
+				next = n.joinPhone(t, start)
+				if next > start {
+					dst.longDigits = true
+				}
+			}
+		case i-start == 1:
+			next = n.joinLetters(dst, t, src, start)
+		case digits == 0 && i-start >= 3 && i-start <= 8 && numberWordShape[t[start]-'a'][t[i-1]-'a'] && numberWords[string(t[start:i])] != 0:
+			next = n.joinNumberWords(t, start)
+		case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
+			// only tokens with a digit or a symbol in them can be leetspeak
+			next = n.unLeet(dst, t, start)
+		}
+		if next > i {
+			i = next
+		}
+		if i == start {
+			i++
+		}
+	}
+	if len(n.edits) == 0 {
+		return
+	}
+	out, orig := n.tmpText[:0], n.tmpOrig[:0]
+	prev := 0
+	for _, e := range n.edits {
+		out = append(out, t[prev:e.start]...)
+		orig = append(orig, dst.orig[prev:e.start]...)
+		out = append(out, n.replText[e.rs:e.re]...)
+		for _, s := range n.replSrc[e.rs:e.re] {
+			orig = append(orig, dst.orig[s])
+		}
+		prev = e.end
+	}
+	out = append(out, t[prev:]...)
+	orig = append(orig, dst.orig[prev:]...)
+	n.tmpText, n.tmpOrig = dst.text, dst.orig
+	dst.text, dst.orig = out, orig
+}
+
+func isJoinSep(c byte) bool {
+	return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == '\''
+}
+
+// joinLetters joins single letters split by dots, spaces or emoji
+// ("T.e.l.e.g.r.a.m", "W A") into one word. Three letters or more join;
+// two join only when both were capitals one separator apart, so "i.e."
+// stays as it is. It returns the end of the rewritten text, or i.
+func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) int {
+	if !isASCIILetter(t[i]) {
+		return i
+	}
+	rs := len(n.replText)
+	letters := append(n.letters[:0], i)
+	defer func() { n.letters = letters[:0] }()
+	widest := 0
+	k := i + 1
+	var sep []byte // every separator of one split word is the same
+	for len(letters) < 64 {
+		s := 0
+		for k+s < len(t) && s < 3 && isJoinSep(t[k+s]) {
+			s++
+		}
+		q := k + s
+		if s == 0 || q >= len(t) || !isASCIILetter(t[q]) || (q+1 < len(t) && isASCIIAlnum(t[q+1])) {
+			break
+		}
+		if sep == nil {
+			sep = t[k:q]
+		} else if string(sep) != string(t[k:q]) {
+			break
+		}
+		widest = max(widest, s)
+		letters = append(letters, q)
+		k = q + 1
+	}
+	switch {
+	case len(letters) >= 3:
+	case len(letters) == 2 && widest == 1 && isUpper(src, dst.orig[letters[0]]) && isUpper(src, dst.orig[letters[1]]):
+	default:
+		return i
+	}
+	for _, p := range letters {
+		n.replText = append(n.replText, t[p])
+		n.replSrc = append(n.replSrc, int32(p))
+	}
+	last := letters[len(letters)-1] + 1
+	n.edits = append(n.edits, edit{start: i, end: last, rs: rs, re: len(n.replText)})
+	if len(letters) >= 4 || n.known[string(n.replText[rs:])] {
+		dst.obfuscated++
+	}
+	return last
+}
+
+func isUpper(src string, at int32) bool {
+	c := src[at]
+	return c >= 'A' && c <= 'Z'
+}
+
+// numberWords are digits written as words in English, Indonesian, Malay
+// and Tagalog ("zero nine one seven ..."), a way to slip phone numbers
+// past filters. Values are the digit plus one, so zero means "not a digit".
+var numberWords = map[string]byte{
+	"zero": 1, "one": 2, "two": 3, "three": 4, "four": 5, "five": 6, "six": 7, "seven": 8, "eight": 9, "nine": 10,
+	"nol": 1, "kosong": 1, "sifar": 1, "satu": 2, "dua": 3, "tiga": 4, "empat": 5, "lima": 6, "enam": 7, "tujuh": 8,
+	"delapan": 9, "lapan": 9, "sembilan": 10, "sero": 1, "isa": 2, "dalawa": 3, "tatlo": 4, "apat": 5, "anim": 7,
+	"pito": 8, "walo": 9, "siyam": 10,
+}
+
+// numberWordShape[first][last] is set when some number word starts and
+// ends with those letters: it turns away nearly every other word before
+// the map is asked.
+var numberWordShape = func() (t [26][26]bool) {
+	for w := range numberWords {
+		t[w[0]-'a'][w[len(w)-1]-'a'] = true
+	}
+	return t
+}()
+
+// joinNumberWords turns a run of three or more digit words into digits;
+// shorter runs ("one or two") stay words.
+func (n *normalizer) joinNumberWords(t []byte, i int) int {
+	rs := len(n.replText)
+	k, end, count := i, i, 0
+	for k < len(t) {
+		e := k
+		for e < len(t) && isASCIILetter(t[e]) {
+			e++
+		}
+		d := numberWords[string(t[k:e])]
+		if d == 0 || e == k {
+			break
+		}
+		n.replText = append(n.replText, '0'+d-1)
+		n.replSrc = append(n.replSrc, int32(k))
+		count++
+		end = e
+		s := e
+		for s < len(t) && s-e < 2 && (t[s] == ' ' || t[s] == '-' || t[s] == ',') {
+			s++
+		}
+		if s == e || s >= len(t) || !isASCIILetter(t[s]) {
+			break
+		}
+		k = s
+	}
+	if count < 3 {
+		n.replText, n.replSrc = n.replText[:rs], n.replSrc[:rs]
+		return i
+	}
+	n.edits = append(n.edits, edit{start: i, end: end, rs: rs, re: len(n.replText)})
+	return end
+}
+
+// phoneCodes start the international numbers of the countries lures are
+// posted from and to; a run of digit groups that starts with one, with +
+// or with 0 is a phone number split to dodge filters, not an amount.
+var phoneCodes = []string{"855", "856", "95", "66", "62", "63", "84", "60", "86", "65", "886", "852", "81", "82"}
+
+// joinPhone joins a phone number split by spaces, dots or dashes
+// ("+ 8 5 5 · 9 7 · 0 0 0 · 4 4 6 8") into one run of digits.
+func (n *normalizer) joinPhone(t []byte, i int) int {
+	rs := len(n.replText)
+	k := i
+	plus := t[k] == '+'
+	if plus {
+		n.replText = append(n.replText, '+')
+		n.replSrc = append(n.replSrc, int32(k))
+		k++
+		if k < len(t) && t[k] == ' ' {
+			k++
+		}
+	}
+	digits, groups, end := 0, 0, i
+	for k < len(t) && isASCIIDigit(t[k]) && digits < 15 {
+		for k < len(t) && isASCIIDigit(t[k]) && digits < 15 {
+			n.replText = append(n.replText, t[k])
+			n.replSrc = append(n.replSrc, int32(k))
+			digits++
+			k++
+		}
+		groups++
+		end = k
+		s := 0
+		for k+s < len(t) && s < 3 && (t[k+s] == ' ' || t[k+s] == '.' || t[k+s] == '-' || t[k+s] == '(' || t[k+s] == ')') {
+			s++
+		}
+		if s == 0 {
+			break
+		}
+		k += s
+	}
+	d := string(n.replText[rs:])
+	if plus {
+		d = d[1:]
+	}
+	ok := groups >= 2 && (end >= len(t) || !isASCIIAlnum(t[end])) &&
+		(digits >= 9 || plus && digits >= 8) && (plus || d[0] == '0' || hasPhoneCode(d))
+	if !ok {
+		n.replText, n.replSrc = n.replText[:rs], n.replSrc[:rs]
+		return i
+	}
+	n.edits = append(n.edits, edit{start: i, end: end, rs: rs, re: len(n.replText)})
+	return end
+}
+
+func hasPhoneCode(d string) bool {
+	for _, p := range phoneCodes {
+		if len(d) > len(p)+6 && d[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}
+
+// leetFor maps the characters leetspeak puts for letters; 1 and ! may
+// stand for l or i, and both are tried.
+var leetFor = [128]byte{'0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', '$': 's', '!': 'i', '|': 'l'}
+
+// unLeet rewrites a token such as "te1egram" or "wh@tsapp" when, read as
+// letters, it is a word of the rule pack.
+func (n *normalizer) unLeet(dst *normalized, t []byte, i int) int {
+	end, letters, leet := i, 0, 0
+	for end < len(t) && end-i < 24 {
+		c := t[end]
+		switch {
+		case isASCIILetter(c):
+			letters++
+		case c < 128 && leetFor[c] != 0:
+			leet++
+		default:
+			goto done
+		}
+		end++
+	}
+done:
+	if leet == 0 || letters < 2 || end-i < 4 || (end < len(t) && isASCIIAlnum(t[end])) {
+		return i
+	}
+	var buf [24]byte
+	word := buf[:end-i]
+	var ones []int
+	for k := i; k < end; k++ {
+		c := t[k]
+		if isASCIILetter(c) {
+			word[k-i] = c
+			continue
+		}
+		word[k-i] = leetFor[c]
+		if c == '1' || c == '!' {
+			ones = append(ones, k-i)
+		}
+	}
+	if len(ones) > 3 {
+		return i
+	}
+	for mask := 0; mask < 1<<len(ones); mask++ {
+		for b, p := range ones {
+			if mask&(1<<b) != 0 {
+				word[p] = 'i'
+			} else {
+				word[p] = 'l'
+			}
+		}
+		if n.known[string(word)] {
+			rs := len(n.replText)
+			n.replText = append(n.replText, word...)
+			for k := i; k < end; k++ {
+				n.replSrc = append(n.replSrc, int32(k))
+			}
+			n.edits = append(n.edits, edit{start: i, end: end, rs: rs, re: len(n.replText)})
+			dst.obfuscated++
+			return end
+		}
+	}
+	return i
+}
+
+// origSpan maps the normalised byte range [start, end) of a field back to
+// the original text: from the rune the first byte came from to the end of
+// the rune the last byte came from, with any combining marks after it.
+func (d *normalized) origSpan(src string, start, end int) (int, int) {
+	if start >= end || end > len(d.orig) {
+		return 0, 0
+	}
+	os := int(d.orig[start])
+	last := int(d.orig[end-1])
+	_, size := utf8.DecodeRuneInString(src[last:])
+	oe := last + size
+	for oe < len(src) {
+		r, s := utf8.DecodeRuneInString(src[oe:])
+		if r < 0x0300 || r > 0x036F {
+			break
+		}
+		oe += s
+	}
+	return os, oe
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if isASCIIDigit(c) {
+			return true
+		}
+	}
+	return false
+}

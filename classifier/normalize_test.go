@@ -1,0 +1,130 @@
+package classifier
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func normalizeString(known map[string]bool, s string) normalized {
+	var d normalized
+	newNormalizer(known).normalize(&d, s)
+	return d
+}
+
+func TestNormalizeUndoesObfuscation(t *testing.T) {
+	known := map[string]bool{"telegram": true, "whatsapp": true}
+	tests := []struct {
+		name, in, want string
+		obfuscated     bool
+	}{
+		{"case and NFKC", "ＴＥＬＥＧＲＡＭ Ｈｉｒｉｎｇ", "telegram hiring", true},
+		{"zero width inside a word", "Tele\u200bgram", "telegram", true},
+		{"cyrillic look-alikes", "Tеlеgrаm", "telegram", true},
+		{"greek look-alikes", "Τelegrαm", "telegram", true},
+		{"mathematical letters", "𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦", "telegram", true},
+		{"leetspeak in a known word", "Te1egram or wh@tsapp", "telegram or whatsapp", true},
+		{"leetspeak left alone elsewhere", "b2b and 4u", "b2b and 4u", false},
+		{"letters split by dots", "T.e.l.e.g.r.a.m", "telegram", true},
+		{"letters split by spaces and emoji", "T e l e g r a m ✨ @jobs", "telegram @jobs", true},
+		{"two capitals split", "W A 0917", "wa 0917", false},
+		{"abbreviations stay", "i.e. the job", "i.e. the job", false},
+		{"phone split by spaces", "W A + 8 5 5 · 1 2 · 3 4 5 · 6 7 8 9", "wa +855123456789", false},
+		{"local phone split by dashes", "0 8 5 7 – 1 2 3 4 – 9 8 7 6", "085712349876", false},
+		{"amounts are not phones", "LAK 2.800.000 – 3.900.000", "lak 2.800.000 - 3.900.000", false},
+		{"keycap digits", "Aged 1️⃣9️⃣–2️⃣9️⃣", "aged 19-29", false},
+		{"digits as words", "WA zero nine one seven, two two four", "wa 0917224", false},
+		{"digits as words in tagalog", "sero siyam isa pito", "0917", false},
+		{"few number words stay", "one or two days", "one or two days", false},
+		{"thai and khmer digits", "อายุ ๑๘ ឆ្នាំ ១៨", "อายุ 18 ឆ្នាំ 18", false},
+		{"decomposed vietnamese", "Khoˆng", "khoˆng", false},
+		{"combining marks compose", "Kho\u0302ng ca\u0302\u0300n", "không cần", false},
+		{"traditional chinese", "護照 機票 緬甸", "护照 机票 缅甸", false},
+		{"invalid utf-8", "ab\xffcd", "ab cd", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := normalizeString(known, tc.in)
+			if got := string(d.text); got != tc.want {
+				t.Errorf("normalize(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if (d.obfuscated > 0) != tc.obfuscated {
+				t.Errorf("obfuscated = %d, want >0: %v", d.obfuscated, tc.obfuscated)
+			}
+			checkMapping(t, tc.in, d)
+		})
+	}
+}
+
+func TestNormalizeMapsSpansBackToTheOriginal(t *testing.T) {
+	known := map[string]bool{"telegram": true}
+	tests := []struct{ in, find, wantOrig string }{
+		{"Write to T.e.l.e.g.r.a.m today", "telegram", "T.e.l.e.g.r.a.m"},
+		{"Contact ＴＥＬＥＧＲＡＭ!", "telegram", "ＴＥＬＥＧＲＡＭ"},
+		{"Chưa có kinh nghiệm", "kinh nghiệm", "kinh nghiệm"},
+		{"Go to Tele\u200bgram", "telegram", "Tele\u200bgram"},
+		{"Te1egram", "telegram", "Te1egram"},
+		{"北京 護照", "护照", "護照"},
+	}
+	for _, tc := range tests {
+		d := normalizeString(known, tc.in)
+		i := strings.Index(string(d.text), tc.find)
+		if i < 0 {
+			t.Fatalf("%q: %q not in %q", tc.in, tc.find, d.text)
+		}
+		os, oe := d.origSpan(tc.in, i, i+len(tc.find))
+		if got := tc.in[os:oe]; got != tc.wantOrig {
+			t.Errorf("%q: span of %q maps to %q, want %q", tc.in, tc.find, got, tc.wantOrig)
+		}
+	}
+}
+
+// checkMapping verifies the invariants every normalisation keeps.
+func checkMapping(t *testing.T, in string, d normalized) {
+	t.Helper()
+	if len(d.orig) != len(d.text) {
+		t.Fatalf("%d offsets for %d bytes", len(d.orig), len(d.text))
+	}
+	prev := int32(0)
+	for i, o := range d.orig {
+		if o < prev || int(o) >= len(in) {
+			t.Fatalf("offset %d of %q is %d (previous %d, input %d bytes)", i, in, o, prev, len(in))
+		}
+		prev = o
+	}
+	if !utf8.Valid(d.text) {
+		t.Fatalf("normalised %q is not valid UTF-8", d.text)
+	}
+	if len(d.text) > 0 {
+		os, oe := d.origSpan(in, 0, len(d.text))
+		if os < 0 || oe > len(in) || os > oe {
+			t.Fatalf("whole span maps to [%d,%d) of %d bytes", os, oe, len(in))
+		}
+	}
+}
+
+// FuzzNormalize checks that no input crashes the normaliser or breaks the
+// way back to the original. The seeds (testdata/fuzz/FuzzNormalize and
+// those below) run with the ordinary tests.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{
+		"", "T.e.l.e.g.r.a.m", "wh@tsapp te1egram", "+ 8 5 5 · 1 2", "e\u0301\u0301\u0301", "\u0301leading mark",
+		"\xff\xfe\xfd", "1️⃣8️⃣", "ＴＧ：＠ｈｒ", "İstanbul", "ﷺ ﬃ ㍻", "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+		strings.Repeat("0 ", 40), "t.me/ + abc", "🅣🅔🅛🅔", "ក្រុងព្រះសីហនុ ១៨", "မြဝတီ ၀၉",
+	} {
+		f.Add(s)
+	}
+	known := map[string]bool{"telegram": true, "whatsapp": true}
+	f.Fuzz(func(t *testing.T, in string) {
+		d := normalizeString(known, in)
+		checkMapping(t, in, d)
+		for i := 0; i < len(d.text); i++ {
+			for j := i + 1; j <= len(d.text) && j < i+8; j++ {
+				os, oe := d.origSpan(in, i, j)
+				if os > oe || oe > len(in) {
+					t.Fatalf("span [%d,%d) maps to [%d,%d) of %d bytes", i, j, os, oe, len(in))
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,71 @@
+package classifier
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
+)
+
+// The shipped rule pack, as the binary reads it from the repository.
+const shippedRules = "../configs/rules"
+
+func shippedClassifier(t testing.TB) *Classifier {
+	t.Helper()
+	c, err := New(Config{Rules: shippedRules}, nil, nil)
+	if err != nil {
+		t.Fatalf("the shipped rule pack does not load: %v", err)
+	}
+	return c
+}
+
+// TestShippedPackExamples runs every example of every rule in
+// configs/rules: each must fire where it says and stay quiet where it says.
+func TestShippedPackExamples(t *testing.T) {
+	c := shippedClassifier(t)
+	total := 0
+	for _, r := range c.cur.Load().p.rules {
+		total += len(r.match) + len(r.noMatch)
+		if len(r.match) == 0 {
+			t.Errorf("rule %s has no examples it must match", r.id)
+		}
+	}
+	if total < 50 {
+		t.Errorf("only %d examples in the pack", total)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+}
+
+// TestShippedPackOnFixtures classifies small hand-written ads in several
+// languages: lures must be flagged and their look-alikes (ordinary jobs in
+// the same towns, licensed programmes, warnings) must not.
+func TestShippedPackOnFixtures(t *testing.T) {
+	c := shippedClassifier(t)
+	tests := []struct {
+		name    string
+		ad      ad.Raw
+		flagged bool
+	}{
+		{"en compound lure", ad.Raw{Title: "Support agents – Poipet – $1,350", Body: "Beginners welcome, we cover flights, visa and a dorm. Aged 18-29. Message your passport photo to T.e.l.e.g.r.a.m @ pp_team. Come on a tourist visa, we switch it to a work visa on arrival."}, true},
+		{"id lure", ad.Raw{Title: "Admin kantor luar negeri", Body: "Gaji 19 juta per bulan, tanpa pengalaman. Tiket dan mess ditanggung. Masuk dengan visa kunjungan, kirim scan paspor ke WA 0857 2222 3333 saja"}, true},
+		{"vi lure", ad.Raw{Title: "Tuyển nhân viên chat ở Campuchia", Body: "Thu nhập 27 triệu mỗi tháng, chưa có kinh nghiệm cũng nhận, lo vé máy bay và chỗ ở. Công ty sẽ giữ hộ chiếu. Nhắn Zalo"}, true},
+		{"zh lure", ad.Raw{Title: "妙瓦底 招聊天客服", Body: "月薪1.8万，零基础可，包住宿，机票公司出。请先发送护照照片，纸飞机联系，到昆明有人接"}, true},
+		{"th lure", ad.Raw{Title: "งานแอดมิน ต่างประเทศ รายได้ 42,000 บาท", Body: "มือใหม่ทำได้ มีที่พัก ใช้วีซ่าท่องเที่ยวเข้าไปก่อน บริษัทเก็บพาสปอร์ตไว้ ติดต่อไลน์"}, true},
+		{"fee scam", ad.Raw{Title: "Resort staff overseas", Body: "A registration fee of USD 220 is paid by GCash first and deducted from salary later."}, true},
+		{"phnom penh office job", ad.Raw{Title: "Payroll officer, Toul Kork", Company: "Lotus Paper Co., Ltd.", Body: "Pay $650-850. NSSF and paid leave. A degree in accounting and 3 years of experience. CVs to people@lotus.example, or visit our office."}, false},
+		{"manila call centre", ad.Raw{Title: "Voice agent, Alabang", Body: "Sunrise Connect Inc. PHP 20,500 a month with night pay, HMO and 13th month. New to BPO? We train you, paid. Walk-in interviews every day."}, false},
+		{"licensed programme", ad.Raw{Title: "Food processing jobs in Japan (SSW)", Body: "Recruited by a licensed agency under an approved job order. JFT-Basic needed. The employer pays the flight and visa; company housing, rent deducted as the contract says."}, false},
+		{"warning", ad.Raw{Title: "Beware of typing jobs abroad", Body: "Police say victims who answered offers of $1,600 with free flights and chat-only contact were forced to defraud strangers, and their passports were confiscated."}, false},
+		{"hotel in sihanoukville", ad.Raw{Title: "Night auditor, Sihanoukville", Company: "Sea Breeze Hotel Co., Ltd.", Body: "USD 380 a month and service charge, NSSF, a year in hotels. Come to the hotel HR desk or send an email."}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(&tc.ad)
+			if v.Flagged != tc.flagged {
+				t.Errorf("flagged %v (score %v, %s), want %v", v.Flagged, v.Score, strings.Join(hitRules(v), " "), tc.flagged)
+			}
+		})
+	}
+}

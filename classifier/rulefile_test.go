@@ -1,0 +1,82 @@
+package classifier
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestBadRuleFilesAreRefused loads each fixture in testdata/bad alone and
+// checks the error names the file, the line and the reason.
+func TestBadRuleFilesAreRefused(t *testing.T) {
+	tests := []struct {
+		file string
+		line int
+		want string
+	}{
+		{"unknown-key.yaml", 6, `unknown key "colour"`},
+		{"deep-nesting.yaml", 15, "nest deeper than 8 levels"},
+		{"catastrophic-regex.yaml", 7, "nested unbounded repetition"},
+		{"regex-without-gate.yaml", 7, "needs a gate"},
+		{"bad-cond.yaml", 7, `does not take "about"`},
+		{"unknown-set.yaml", 7, `set "nowhere" is not defined`},
+		{"duplicate-id.yaml", 8, "rule twice: is already defined at"},
+		{"no-description.yaml", 2, "description: is required"},
+		{"syntax.yaml", 0, "did not find expected"},
+		{"within-range.yaml", 7, "tokens must be between 1 and 200"},
+		{"context-positive.yaml", 2, "context rules weigh less than 0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			dir := t.TempDir()
+			data, err := os.ReadFile(filepath.Join("testdata", "bad", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, tc.file)
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err = New(Config{Rules: dir}, nil, nil)
+			if err == nil {
+				t.Fatal("the rule file was accepted")
+			}
+			msg := err.Error()
+			where := path + ":"
+			if tc.line > 0 {
+				where = path + ":" + strconv.Itoa(tc.line) + ":"
+			}
+			if !strings.Contains(msg, where) || !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q\nwant it to name %q and say %q", msg, where, tc.want)
+			}
+		})
+	}
+}
+
+func TestRegexBounds(t *testing.T) {
+	tests := []struct {
+		re   string
+		want string // "" means accepted
+	}{
+		{`[0-9]{2} ?wpm`, ""},
+		{`(a+)+b`, "nested unbounded repetition"},
+		{`(a*)*`, "nested unbounded repetition"},
+		{`(?:x|y+)+z`, "nested unbounded repetition"},
+		{`a{1000}`, "exceeds 100"},
+		{`(a{1,100}){1,100}`, "invalid repeat count"},
+		{strings.Repeat("(?:[a-z]{1,90})", 60), "instructions, the limit is 5000"},
+		{strings.Repeat("a", 1001), "the limit is 1000"},
+		{`(unclosed`, "missing closing )"},
+	}
+	for _, tc := range tests {
+		_, err := compileBoundedRegex(tc.re)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%q refused: %v", tc.re, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%q: error %v, want one saying %q", tc.re[:min(len(tc.re), 20)], err, tc.want)
+		}
+	}
+}
