@@ -99,6 +99,12 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		// The ASCII run: no rune here grows, so it is written in place.
 		if c := src[i]; c < utf8.RuneSelf {
 			k := len(out)
+			// The buffers may come from an earlier, differently shaped
+			// text (pass two swaps them), so both are checked.
+			if need := k + len(src) - i; cap(out) < need || cap(orig) < need {
+				out = append(make([]byte, 0, need+64), out...)
+				orig = append(make([]int32, 0, need+64), orig...)
+			}
 			o := out[:k+len(src)-i]
 			g := orig[:k+len(src)-i]
 			last := byte(0)

@@ -1,6 +1,8 @@
 package classifier
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -127,4 +129,37 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestNormalizeReusesBuffers normalises many texts of many lengths with
+// one normalizer and one destination, as the pooled per-ad state does:
+// the buffers a text leaves behind must never change the next result nor
+// be too short for it.
+func TestNormalizeReusesBuffers(t *testing.T) {
+	known := map[string]bool{"telegram": true, "whatsapp": true}
+	pieces := []string{
+		"T.e.l.e.g.r.a.m", "wh@tsapp", "te1egram", "+ 8 5 5 · 9 7 · 0 0 0 · 4 4 6 8", "zero nine one seven two two",
+		"ＴＧ：＠ｈｒ", "ﷺ", "½", "e\u0301", "Kho\u0302ng", "\xff", "1️⃣8️⃣", "🅣🅔🅛", "護照", "ក្រុងព្រះសីហនុ", "Tеlеgrаm",
+		"salary", "gaji 19 juta", "   ", "\n", "W A", "i.e.", "3.500.000", "ǆ", "ﬃ", "㍻", "\u200b",
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	n := newNormalizer(known)
+	var ds [nFields]normalized
+	for i := range 3000 {
+		d := &ds[i%nFields]
+		var b strings.Builder
+		for k := rnd.IntN(200); k > 0; k-- {
+			b.WriteString(pieces[rnd.IntN(len(pieces))])
+			if rnd.IntN(3) == 0 {
+				b.WriteByte(' ')
+			}
+		}
+		in := b.String()
+		n.normalize(d, in)
+		want := normalizeString(known, in)
+		if string(d.text) != string(want.text) || !slices.Equal(d.orig, want.orig) || d.obfuscated != want.obfuscated ||
+			d.invalid != want.invalid || d.longDigits != want.longDigits {
+			t.Fatalf("normalising %q after other texts gave %q, alone %q", in, d.text, want.text)
+		}
+	}
 }
