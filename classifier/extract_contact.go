@@ -153,17 +153,19 @@ func extractPhones(st *adState, t []byte) {
 func nearestChannel(t []byte, at, def int) int {
 	from := max(0, at-40)
 	window := string(t[from:at])
-	best, bestPos := def, -1
-	for kind, words := range channelWords {
+	best, bestPos, bestLen := def, -1, 0
+	// Kinds in a fixed order, and of two words at the same place the
+	// longer ("telepon", not "tele"), so the same ad always reads the same.
+	for kind := range nChannels {
 		if kind == chEmail || kind == chURL || kind == chInPerson {
 			continue
 		}
-		for _, w := range words {
+		for _, w := range channelWords[kind] {
 			if w == "" || w[len(w)-1] == '*' {
 				continue
 			}
-			if p := strings.LastIndex(window, w); p > bestPos {
-				best, bestPos = kind, p
+			if p := strings.LastIndex(window, w); p > bestPos || p == bestPos && p >= 0 && len(w) > bestLen {
+				best, bestPos, bestLen = kind, p, len(w)
 			}
 		}
 	}

@@ -97,3 +97,16 @@ func sameStrings(a, b []string) bool {
 	}
 	return true
 }
+
+// TestContactKindIsStable: "telepon" starts with "tele", so both a phone
+// word and a Telegram word stand at the same place before the number;
+// the longer word wins, every time.
+func TestContactKindIsStable(t *testing.T) {
+	c := shippedClassifier(t)
+	for range 20 {
+		x := c.Classify(&ad.Raw{Body: "Hubungi telepon 081234567890 sekarang"}).Extracted
+		if len(x.Contacts) != 1 || x.Contacts[0].Kind != "phone" || x.Contacts[0].Value != "081234567890" {
+			t.Fatalf("contacts %+v, want one phone 081234567890", x.Contacts)
+		}
+	}
+}
