@@ -188,8 +188,10 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 			b.addKeywords(n.file, "", n.keywords, target{tNat, id})
 		}
 	}
-	for kind, words := range channelWords {
-		for _, w := range words {
+	// In a fixed order: pattern ids decide the order of matches that end
+	// at the same byte, and so the order of a verdict's spans.
+	for kind := range nChannels {
+		for _, w := range channelWords[kind] {
 			b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tChannel, int32(kind)})
 		}
 	}
