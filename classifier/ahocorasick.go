@@ -216,18 +216,26 @@ func (a *automaton) step(s int32, cl uint8) int32 {
 	}
 }
 
-// scan appends every match in text to dst, stopping after limit matches,
-// and reports whether it stopped early.
+// scan appends every match in text to dst, in the order the matches end,
+// stopping after limit matches, and reports whether it stopped early.
 func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool) {
-	var tail []acMatch
-	return a.scanWith(text, dst, limit, &tail)
+	var sc scanScratch
+	return a.scanWith(text, dst, limit, &sc)
 }
 
-// scanWith is scan with a scratch buffer for the second stream, so that
-// callers that scan often allocate nothing.
-func (a *automaton) scanWith(text []byte, dst []acMatch, limit int, tail *[]acMatch) ([]acMatch, bool) {
+// streams is how many parts of a long text the scan reads at once.
+const streams = 4
+
+// scanScratch holds the matches of the later streams until the earlier
+// ones are done, so that callers that scan often allocate nothing.
+type scanScratch struct {
+	tails [streams - 1][]acMatch
+}
+
+// scanWith is scan with scratch buffers.
+func (a *automaton) scanWith(text []byte, dst []acMatch, limit int, sc *scanScratch) ([]acMatch, bool) {
 	if a.full != nil {
-		return a.scanFull(text, dst, limit, tail)
+		return a.scanFull(text, dst, limit, sc)
 	}
 	dense, classes, w, nDense := a.dense, &a.classes, a.width, a.nDense
 	v := int32(0)
@@ -252,56 +260,74 @@ func (a *automaton) scanWith(text []byte, dst []acMatch, limit int, tail *[]acMa
 	return dst, false
 }
 
-// scanFull is scan when every state is dense. A long text is read as two
-// streams at once, its first half and its second half (from maxLen-1
-// bytes before the middle, so no match across the middle is lost): the
-// two chains of dependent loads overlap, which nearly doubles the speed
-// of a scan bound by load latency.
-func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, tailp *[]acMatch) ([]acMatch, bool) {
+// scanFull is scan when every state is dense. The scan's cost is the
+// latency of one table load per byte, each load waiting for the one
+// before, so a long text is cut into equal parts read side by side: the
+// loads of the parts overlap, and four parts run about twice as fast as
+// one. Each part after the first starts maxLen-1 bytes early, reading
+// them without reporting: by its own first byte it is in the state a
+// single scan would be in, since no state is deeper than the longest
+// pattern. Matches of later parts wait in sc until the earlier parts'
+// are out, so they come out in order.
+func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScratch) ([]acMatch, bool) {
 	full, classes := a.full, &a.classes
-	mid := len(text) / 2
-	start2 := mid - (a.maxLen - 1)
-	if len(text) < 512 || start2 <= 0 {
+	n := len(text)
+	q := n / streams
+	ov := a.maxLen - 1
+	if n < 1024 || q <= ov {
 		return a.scanFullFrom(text, 0, 0, dst, limit)
 	}
-	tail := (*tailp)[:0]
-	var v1, v2 uint32
-	// Stream 2 first reads the overlap alone: its matches there end at or
-	// before mid and are stream 1's to report.
-	for i := start2; i < mid; i++ {
-		v2 = full[v2>>1+uint32(classes[text[i]])]
+	s1, s2, s3 := q, 2*q, 3*q
+	var v0, v1, v2, v3 uint32
+	for i := -ov; i < 0; i++ {
+		v1 = full[v1>>1+uint32(classes[text[s1+i]])]
+		v2 = full[v2>>1+uint32(classes[text[s2+i]])]
+		v3 = full[v3>>1+uint32(classes[text[s3+i]])]
 	}
-	j := mid
-	for i := 0; i < mid; i, j = i+1, j+1 {
-		v1 = full[v1>>1+uint32(classes[text[i]])]
-		if j < len(text) {
-			v2 = full[v2>>1+uint32(classes[text[j]])]
-		}
-		if (v1|v2)&1 == 0 {
+	t1, t2, t3 := sc.tails[0][:0], sc.tails[1][:0], sc.tails[2][:0]
+	// The later parts keep one match more than the limit, so that a
+	// part with too many still stops the scan when they are joined.
+	// The parts are cut to the same length, so one bounds check per
+	// loop covers all four.
+	p0, p1, p2, p3 := text[:q], text[s1:s1+q], text[s2:s2+q], text[s3:s3+q]
+	for i := range p0 {
+		v0 = full[v0>>1+uint32(classes[p0[i]])]
+		v1 = full[v1>>1+uint32(classes[p1[i]])]
+		v2 = full[v2>>1+uint32(classes[p2[i]])]
+		v3 = full[v3>>1+uint32(classes[p3[i]])]
+		if (v0|v1|v2|v3)&1 == 0 {
 			continue
 		}
-		if v1&1 != 0 {
+		if v0&1 != 0 {
 			var stop bool
-			if dst, stop = a.emit(dst, v1, i, limit); stop {
+			if dst, stop = a.emit(dst, v0, i, limit); stop {
 				return dst, true
 			}
 		}
-		if j < len(text) && v2&1 != 0 {
-			tail, _ = a.emit(tail, v2, j, limit)
+		if v1&1 != 0 {
+			t1, _ = a.emit(t1, v1, s1+i, limit+1)
 		}
-	}
-	for ; j < len(text); j++ {
-		v2 = full[v2>>1+uint32(classes[text[j]])]
 		if v2&1 != 0 {
-			tail, _ = a.emit(tail, v2, j, limit)
+			t2, _ = a.emit(t2, v2, s2+i, limit+1)
+		}
+		if v3&1 != 0 {
+			t3, _ = a.emit(t3, v3, s3+i, limit+1)
 		}
 	}
-	*tailp = tail
-	for _, m := range tail {
-		if len(dst) >= limit {
-			return dst, true
+	for i := s3 + q; i < n; i++ {
+		v3 = full[v3>>1+uint32(classes[text[i]])]
+		if v3&1 != 0 {
+			t3, _ = a.emit(t3, v3, i, limit+1)
 		}
-		dst = append(dst, m)
+	}
+	sc.tails = [streams - 1][]acMatch{t1, t2, t3}
+	for _, tail := range sc.tails {
+		for _, m := range tail {
+			if len(dst) >= limit {
+				return dst, true
+			}
+			dst = append(dst, m)
+		}
 	}
 	return dst, false
 }

@@ -143,3 +143,62 @@ func TestAutomatonRefusesEmptyPatterns(t *testing.T) {
 		t.Error("an empty pattern was accepted")
 	}
 }
+
+// TestAutomatonScanKeepsOrder: the scan reads long texts in parts side
+// by side; its matches must still come out exactly as one pass from the
+// start would give them, in order, and stop at the same limit.
+func TestAutomatonScanKeepsOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte("abcd e\xe0\xb8")
+	word := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return b
+	}
+	for round := range 40 {
+		var pats [][]byte
+		for range 1 + r.IntN(200) {
+			pats = append(pats, word(1+r.IntN(40)))
+		}
+		if round%5 == 0 {
+			pats = append(pats, word(300)) // a part shorter than the longest pattern
+		}
+		a, err := buildAutomaton(pats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.full == nil {
+			t.Fatal("the pack is too small to have every state dense")
+		}
+		longest := pats[0]
+		for _, p := range pats {
+			if len(p) > len(longest) {
+				longest = p
+			}
+		}
+		var sc scanScratch
+		for _, n := range []int{0, 1, 511, 1023, 1024, 1025, 1200 + r.IntN(5000), 4000} {
+			text := word(n)
+			if n == 4000 {
+				// The longest pattern ends on the first byte of each part
+				// but the first: the part must start early enough for it.
+				for _, end := range []int{1000, 2000, 3000} {
+					copy(text[end+1-len(longest):], longest)
+				}
+			}
+			want, _ := a.scanFullFrom(text, 0, 0, nil, 1<<30)
+			got, stopped := a.scanWith(text, nil, 1<<30, &sc)
+			if stopped || !slices.Equal(got, want) {
+				t.Fatalf("round %d, %d bytes: %d matches (stopped %v), one pass finds %d", round, n, len(got), stopped, len(want))
+			}
+			for _, limit := range []int{0, 1, len(want) / 3, len(want) * 2 / 3, max(0, len(want)-1), len(want)} {
+				got, stopped := a.scanWith(text, nil, limit, &sc)
+				if k := min(limit, len(want)); !slices.Equal(got, want[:k]) || stopped != (len(want) > limit) {
+					t.Fatalf("round %d, %d bytes, limit %d: %d matches, stopped %v; want %d, %v", round, n, limit, len(got), stopped, k, len(want) > limit)
+				}
+			}
+		}
+	}
+}

@@ -36,7 +36,7 @@ type adState struct {
 	f    [nFields]normalized
 
 	ac        []acMatch
-	acTail    []acMatch
+	acScratch scanScratch
 	matches   []match
 	listHead  []int32 // per list: first link, or -1
 	linkNext  []int32
@@ -109,7 +109,7 @@ func (st *adState) scan() {
 			continue
 		}
 		var stopped bool
-		st.ac, stopped = p.ac.scanWith(t, st.ac[:0], maxMatchesPerAd-len(st.matches), &st.acTail)
+		st.ac, stopped = p.ac.scanWith(t, st.ac[:0], maxMatchesPerAd-len(st.matches), &st.acScratch)
 		st.capped = st.capped || stopped
 		for _, m := range st.ac {
 			pat := &p.patterns[m.pat]
