@@ -1,7 +1,7 @@
 package classifier
 
 import (
-	"bytes"
+	"encoding/binary"
 	"math"
 	"strings"
 	"sync"
@@ -114,6 +114,13 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	for _, f := range []int{3, 0, 1} {
 		t := st.f[f].text
 		for i := 0; i < len(t); i++ {
+			// Amounts start at a digit: skip eight bytes at a time to one.
+			for i+8 <= len(t) && !hasDigitByte(binary.LittleEndian.Uint64(t[i:])) {
+				i += 8
+			}
+			if i >= len(t) {
+				break
+			}
 			if !isASCIIDigit(t[i]) || i > 0 && (isASCIIDigit(t[i-1]) || t[i-1] == '.' || t[i-1] == ',') {
 				continue
 			}
@@ -368,6 +375,7 @@ type salaryWords struct {
 	curFirst, curLast [256][]currencyWord
 	multFirst         [256][]int // indexes into multiplierWords
 	periodFirst       [256][]int // indexes into periodWords
+	prefixLast        [256][]int // indexes into periodPrefixes, by last byte
 }
 
 type currencyWord struct{ word, code string }
@@ -386,6 +394,10 @@ var theSalaryWords = sync.OnceValue(func() *salaryWords {
 	}
 	for i, p := range periodWords {
 		w.periodFirst[p.word[0]] = append(w.periodFirst[p.word[0]], i)
+	}
+	for i, p := range periodPrefixes {
+		last := p.word[len(p.word)-1]
+		w.prefixLast[last] = append(w.prefixLast[last], i)
 	}
 	return w
 })
@@ -447,15 +459,27 @@ func currencyBefore(t []byte, i int) (string, int) {
 	return bestCode, j - bestLen
 }
 
+// periodBefore finds a word that sets the period ("月薪", "gaji pokok")
+// ending at most 6 bytes (a colon, spaces) before the amount at t[i] and
+// starting at most 24 bytes before it. Where several do, the first in
+// periodPrefixes wins. Only the few places such a word can end are
+// tried, by their last byte: this runs for every number in an ad.
 func periodBefore(t []byte, i int) string {
-	window := t[max(0, i-24):i]
-	for _, p := range periodPrefixes {
-		// the word, then at most a few bytes (a colon, spaces) before the number
-		if k := bytes.LastIndex(window, []byte(p.word)); k >= 0 && len(window)-k-len(p.word) <= 6 {
-			return p.period
+	w0 := max(0, i-24)
+	best := len(periodPrefixes)
+	words := theSalaryWords()
+	for e := i; e > w0 && e >= i-6; e-- {
+		for _, k := range words.prefixLast[t[e-1]] {
+			w := periodPrefixes[k].word
+			if k < best && e-len(w) >= w0 && string(t[e-len(w):e]) == w {
+				best = k
+			}
 		}
 	}
-	return ""
+	if best == len(periodPrefixes) {
+		return ""
+	}
+	return periodPrefixes[best].period
 }
 
 func periodAfter(t []byte, i int) (string, int) {

@@ -1,7 +1,9 @@
 package classifier
 
 import (
+	"bytes"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
@@ -107,6 +109,33 @@ func TestContactKindIsStable(t *testing.T) {
 		x := c.Classify(&ad.Raw{Body: "Hubungi telepon 081234567890 sekarang"}).Extracted
 		if len(x.Contacts) != 1 || x.Contacts[0].Kind != "phone" || x.Contacts[0].Value != "081234567890" {
 			t.Fatalf("contacts %+v, want one phone 081234567890", x.Contacts)
+		}
+	}
+}
+
+// TestPeriodBeforeLooksOnlyWhereAWordCanEnd checks periodBefore against
+// its definition: the first word of periodPrefixes whose last occurrence
+// in the 24 bytes before the amount ends at most 6 bytes before it.
+func TestPeriodBeforeLooksOnlyWhereAWordCanEnd(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{" ", ": ", "1", "月薪", "年薪", "gaji pokok", "monthly salary", "hourly rate", "lương tháng", "เงินเดือน", "x", "salary", "ល", "ប្រាក់ខែ"}
+	for range 20000 {
+		var text []byte
+		for k := r.IntN(8); k > 0; k-- {
+			text = append(text, pieces[r.IntN(len(pieces))]...)
+		}
+		i := len(text)
+		text = append(text, "2000"...)
+		want := ""
+		window := text[max(0, i-24):i]
+		for _, p := range periodPrefixes {
+			if k := bytes.LastIndex(window, []byte(p.word)); k >= 0 && len(window)-k-len(p.word) <= 6 {
+				want = p.period
+				break
+			}
+		}
+		if got := periodBefore(text, i); got != want {
+			t.Fatalf("%q before the amount: period %q, want %q", text[:i], got, want)
 		}
 	}
 }
