@@ -16,20 +16,40 @@ import (
 // Mapping rune by rune is what makes normalisation fast; NFKC is contextual
 // only for combining marks, which the normaliser composes itself.
 type foldTable struct {
-	pages [0x110000 >> 8]*[256]uint32 // entry 0: the rune itself; else pool index + 1
+	// An entry of 0 means the rune reads as itself; otherwise its low
+	// bits are the index in pool plus one, and its top two bits say how
+	// folding the rune may undo a trick (obfNever, ...).
+	pages [0x110000 >> 8]*[256]uint32
 	pool  []string
 }
 
-func (t *foldTable) lookup(r rune) (string, bool) {
+// How folding a rune may undo a trick to hide a word from filters; see
+// obfuscating.
+const (
+	obfNever     = iota
+	obfAlways    // a full-width or mathematical letter
+	obfLookAlike // a letter drawn like a Latin one
+	obfInvisible // an invisible character
+
+	obfShift = 30
+	poolMask = 1<<obfShift - 1
+)
+
+// entry is the rune's entry in the table, 0 when it reads as itself.
+func (t *foldTable) entry(r rune) uint32 {
 	p := t.pages[r>>8]
 	if p == nil {
-		return "", false
+		return 0
 	}
-	e := p[r&0xff]
+	return p[r&0xff]
+}
+
+func (t *foldTable) lookup(r rune) (string, bool) {
+	e := t.entry(r)
 	if e == 0 {
 		return "", false
 	}
-	return t.pool[e-1], true
+	return t.pool[e&poolMask-1], true
 }
 
 func (t *foldTable) set(r rune, s string, index map[string]uint32) {
@@ -47,7 +67,30 @@ func (t *foldTable) set(r rune, s string, index map[string]uint32) {
 		i = uint32(len(t.pool))
 		index[s] = i
 	}
-	p[r&0xff] = i
+	p[r&0xff] = i | obfuscationKind(r)<<obfShift
+}
+
+// obfuscationKind sorts a rune by how folding it may undo a trick: a
+// full-width or mathematical letter always does; a look-alike letter or
+// an invisible character does beside Latin letters.
+func obfuscationKind(r rune) uint32 {
+	switch {
+	case r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A, r == 0xFF20,
+		r >= 0x1D400 && r <= 0x1D7FF, r >= 0x1F150 && r <= 0x1F189:
+		return obfAlways
+	}
+	if _, ok := lookAlikes[r]; ok {
+		return obfLookAlike
+	}
+	if isInvisible(r) {
+		return obfInvisible
+	}
+	if r >= 0x400 && r <= 0x4FF {
+		if _, ok := lookAlikes[r+0x20]; ok { // upper-case Cyrillic
+			return obfLookAlike
+		}
+	}
+	return obfNever
 }
 
 // theFoldTable is built once and never changed: it is a pure function of

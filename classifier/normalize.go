@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"encoding/binary"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -39,6 +40,16 @@ var byteClass = func() (t [256]uint8) {
 		t[c] = clDigit
 	}
 	t['+'] = clPlus
+	return t
+}()
+
+// asciiSpace is 1 for the ASCII bytes that read as a space.
+var asciiSpace = func() (t [128]uint8) {
+	for i, f := range asciiFold {
+		if f == ' ' {
+			t[i] = 1
+		}
+	}
 	return t
 }()
 
@@ -107,31 +118,50 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 			}
 			o := out[:k+len(src)-i]
 			g := orig[:k+len(src)-i]
-			last := byte(0)
-			if k > 0 {
-				last = o[k-1]
+			// sp is 1 when the byte written last is a space: runs of
+			// spaces read as one, so "processing   fee" is "processing
+			// fee".
+			sp := uint8(0)
+			if k > 0 && o[k-1] == ' ' {
+				sp = 1
 			}
-			for ; i < len(src); i++ {
-				c := src[i]
-				if c >= utf8.RuneSelf {
+			for {
+				// Eight printable ASCII bytes with no two spaces side by
+				// side need only lower-casing, done on all eight at once.
+				for i+8 <= len(src) {
+					w := load64(src, i)
+					spaces := spaceBytes(w)
+					if plainASCII(w) == 0 || spaces&(spaces<<8|uint64(sp)<<7) != 0 {
+						break
+					}
+					binary.LittleEndian.PutUint64(o[k:k+8], w|upperBytes(w)>>2)
+					for j := range 8 {
+						g[k+j] = int32(i + j)
+					}
+					sp = uint8(spaces >> 63)
+					k += 8
+					i += 8
+				}
+				if i >= len(src) || src[i] >= utf8.RuneSelf {
 					break
 				}
+				// One byte: always written, and kept unless it is a space
+				// after a space. No branch on the byte, whose kind the
+				// processor cannot guess.
+				c := src[i]
 				f := asciiFold[c]
-				// Runs of spaces read as one, so "processing   fee" is
-				// "processing fee".
-				if f == ' ' && last == ' ' {
-					continue
-				}
 				o[k] = f
 				g[k] = int32(i)
-				k++
-				last = f
+				isSp := asciiSpace[c]
+				k += int(1 - isSp&sp)
+				sp = isSp
+				i++
 			}
 			out, orig = o[:k], g[:k]
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(src[i:])
-		if cap(out)-len(out) < len(src)-i+64 {
+		r, size := decodeRune(src, i)
+		if cap(out)-len(out) < len(src)-i+64 || cap(orig)-len(orig) < len(src)-i+64 {
 			out = append(make([]byte, 0, 2*cap(out)+len(src)-i+64), out...)
 			orig = append(make([]int32, 0, cap(out)), orig...)
 		}
@@ -170,26 +200,53 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 			i = j
 			continue
 		}
-		s, ok := n.fold.lookup(r)
-		switch {
-		case !ok:
-			out = append(out, src[i:i+size]...)
-			for k := 0; k < size; k++ {
-				orig = append(orig, int32(i))
+		e := n.fold.entry(r)
+		if e == 0 {
+			// The rune reads as itself. There is room: checked above.
+			k := len(out)
+			out = out[:k+size]
+			orig = orig[:k+size]
+			copy(out[k:], src[i:i+size])
+			for j := range size {
+				orig[k+j] = int32(i)
 			}
-		case s == " " && len(out) > 0 && out[len(out)-1] == ' ':
-		default:
-			if obfuscating(r, out, src, i+size) {
-				dst.obfuscated++
-			}
-			out = append(out, s...)
-			for k := 0; k < len(s); k++ {
-				orig = append(orig, int32(i))
-			}
+			i += size
+			continue
+		}
+		s := n.fold.pool[e&poolMask-1]
+		if s == " " && len(out) > 0 && out[len(out)-1] == ' ' {
+			i += size
+			continue
+		}
+		if obfuscating(e>>obfShift, out, src, i+size) {
+			dst.obfuscated++
+		}
+		out = append(out, s...)
+		for k := 0; k < len(s); k++ {
+			orig = append(orig, int32(i))
 		}
 		i += size
 	}
 	dst.text, dst.orig = out, orig
+}
+
+// decodeRune is utf8.DecodeRuneInString(src[i:]) with the three-byte
+// form, that of Chinese, Thai, Lao, Khmer and Burmese, decoded in line.
+func decodeRune(src string, i int) (rune, int) {
+	if c0 := src[i]; c0&0xF0 == 0xE0 && i+2 < len(src) {
+		c1, c2 := src[i+1], src[i+2]
+		lo, hi := byte(0x80), byte(0xBF)
+		switch c0 {
+		case 0xE0:
+			lo = 0xA0 // no overlong forms
+		case 0xED:
+			hi = 0x9F // no surrogates
+		}
+		if c1 >= lo && c1 <= hi && c2&0xC0 == 0x80 {
+			return rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), 3
+		}
+	}
+	return utf8.DecodeRuneInString(src[i:])
 }
 
 func (n *normalizer) emit(out []byte, orig []int32, r rune, at int32) ([]byte, []int32) {
@@ -210,26 +267,18 @@ func (n *normalizer) emit(out []byte, orig []int32, r rune, at int32) ([]byte, [
 	return out, orig
 }
 
-// obfuscating reports whether folding rune r, which ends at src[next],
-// undoes a trick to hide a word from filters: a full-width or
-// mathematical letter, a look-alike letter or an invisible character
-// inside a Latin word.
-func obfuscating(r rune, out []byte, src string, next int) bool {
-	switch {
-	case r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A, r == 0xFF20,
-		r >= 0x1D400 && r <= 0x1D7FF, r >= 0x1F150 && r <= 0x1F189:
+// obfuscating reports whether folding a rune of the given kind, which
+// ends at src[next], undoes a trick to hide a word from filters: a
+// full-width or mathematical letter, a look-alike letter or an invisible
+// character inside a Latin word.
+func obfuscating(kind uint32, out []byte, src string, next int) bool {
+	switch kind {
+	case obfNever:
+		return false
+	case obfAlways:
 		return true
 	}
-	_, look := lookAlikes[r]
-	if !look && !isInvisible(r) {
-		if r < 0x400 || r > 0x4FF {
-			return false
-		}
-		_, look = lookAlikes[r+0x20] // upper-case Cyrillic
-		if !look {
-			return false
-		}
-	}
+	look := kind == obfLookAlike
 	before := len(out) > 0 && isASCIILetter(out[len(out)-1])
 	after := next < len(src) && isASCIILetter(src[next]|0x20)
 	return before && after || look && (before || after)

@@ -163,3 +163,22 @@ func TestNormalizeReusesBuffers(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeRune checks the in-line decoding of three-byte runes against
+// the standard library, on every lead byte with every second byte.
+func TestDecodeRune(t *testing.T) {
+	for c0 := 0xC0; c0 < 0x100; c0++ {
+		for c1 := 0x70; c1 < 0xD0; c1++ {
+			for _, c2 := range []byte{0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0} {
+				s := string([]byte{'x', byte(c0), byte(c1), c2})
+				for _, end := range []int{2, 3, 4} {
+					r, n := decodeRune(s[:end], 1)
+					wr, wn := utf8.DecodeRuneInString(s[1:end])
+					if r != wr || n != wn {
+						t.Fatalf("% x: %U %d, want %U %d", s[1:end], r, n, wr, wn)
+					}
+				}
+			}
+		}
+	}
+}

@@ -28,3 +28,38 @@ func hasDigitByte(w uint64) bool {
 	gt := low + (0x80-'9'-1)*lowBits
 	return ge&^gt&^w&highBits != 0
 }
+
+// spaceBytes has the top bit of each byte of w that is a space set, and
+// no other bit.
+func spaceBytes(w uint64) uint64 {
+	x := w ^ ' '*lowBits // spaces become zero bytes
+	return ^((x&^highBits + 0x7f*lowBits) | x) & highBits
+}
+
+// upperBytes has the top bit of each byte of w that is 'A' to 'Z' set
+// (w must be ASCII); shifted right by two it is the bit that makes them
+// lower case.
+func upperBytes(w uint64) uint64 {
+	ge := w + (0x80-'A')*lowBits
+	gt := w + (0x80-'Z'-1)*lowBits
+	return ge &^ gt & highBits
+}
+
+// plainASCII is non-zero when all eight bytes of w are printable ASCII,
+// 0x20 to 0x7e, the bytes that read as themselves or lower-cased.
+func plainASCII(w uint64) uint64 {
+	low := w &^ highBits
+	ge := low + (0x80-0x20)*lowBits // top bit set: at least a space
+	gt := low + (0x80-0x7f)*lowBits // top bit set: DEL
+	if (ge&^gt)&^w&highBits != highBits {
+		return 0
+	}
+	return 1
+}
+
+// load64 reads s[i:i+8] little-endian; the compiler makes it one load.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}

@@ -16,7 +16,7 @@ func TestEightBytesAtOnce(t *testing.T) {
 			case 1:
 				b[i] = byte('0' + r.IntN(10))
 			case 2:
-				b[i] = "/09:`az{\xb0\xb9\xe1\xaf"[r.IntN(12)]
+				b[i] = "/09:`az{\xb0\xb9\xe1\xaf @AZ[\x1f\x7f"[r.IntN(18)]
 			default:
 				b[i] = byte(r.IntN(128))
 			}
@@ -30,13 +30,33 @@ func TestEightBytesAtOnce(t *testing.T) {
 		for i := 7; i >= 0; i-- {
 			w = w<<8 | uint64(b[i])
 		}
-		letters, digit, ascii := 0, false, true
-		for _, c := range b {
+		letters, digit, ascii, printable := 0, false, true, true
+		var spaces, upper uint64
+		for i, c := range b {
 			if c >= 'a' && c <= 'z' {
 				letters++
 			}
 			digit = digit || c >= '0' && c <= '9'
 			ascii = ascii && c < 0x80
+			printable = printable && c >= 0x20 && c < 0x7f
+			if c == ' ' {
+				spaces |= 0x80 << (8 * i)
+			}
+			if c >= 'A' && c <= 'Z' {
+				upper |= 0x80 << (8 * i)
+			}
+		}
+		if got := spaceBytes(w); got != spaces {
+			t.Fatalf("%q: spaceBytes %x, want %x", b, got, spaces)
+		}
+		if got := plainASCII(w) != 0; got != printable {
+			t.Fatalf("%q: plainASCII %v, want %v", b, got, printable)
+		}
+		if got := upperBytes(w); ascii && got != upper {
+			t.Fatalf("%q: upperBytes %x, want %x", b, got, upper)
+		}
+		if got := load64(string(b[:]), 0); got != w {
+			t.Fatalf("%q: load64 %x, want %x", b, got, w)
 		}
 		if got := hasDigitByte(w); got != digit {
 			t.Fatalf("%q: hasDigitByte %v, want %v", b, got, digit)
