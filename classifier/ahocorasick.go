@@ -2,6 +2,8 @@ package classifier
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -24,6 +26,10 @@ type automaton struct {
 	// scan's cost is the latency of one load per byte, and this saves the
 	// multiply on that chain.
 	full []uint32
+	// rowMagic is 2^64 / width rounded up: the high word of x * rowMagic
+	// is x / width for every row offset x, a multiply where a divide
+	// would take several times as long.
+	rowMagic uint64
 	// sparse states: children childClass/childNext[childStart[s]:childStart[s+1]]
 	childStart []int32
 	childClass []uint8
@@ -65,7 +71,11 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 			w++
 		}
 	}
+	// At least two columns, so that rowMagic fits in 64 bits; a column
+	// no byte maps to costs nothing.
+	w = max(w, 2)
 	a.width = w
+	a.rowMagic = math.MaxUint64/uint64(w) + 1
 
 	type node struct {
 		next  map[uint8]int32
@@ -274,7 +284,9 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 	n := len(text)
 	q := n / streams
 	ov := a.maxLen - 1
-	if n < 1024 || q <= ov {
+	// A part costs its own length plus the overlap: worth it as soon as
+	// the parts are longer than the overlap.
+	if q <= ov {
 		return a.scanFullFrom(text, 0, 0, dst, limit)
 	}
 	s1, s2, s3 := q, 2*q, 3*q
@@ -349,7 +361,7 @@ func (a *automaton) scanFullFrom(text []byte, from int, v uint32, dst []acMatch,
 }
 
 func (a *automaton) emit(dst []acMatch, v uint32, i, limit int) ([]acMatch, bool) {
-	s := v >> 1 / uint32(a.width)
+	s, _ := bits.Mul64(uint64(v>>1), a.rowMagic)
 	for _, p := range a.outs[a.outStart[s]:a.outStart[s+1]] {
 		if len(dst) >= limit {
 			return dst, true

@@ -2,6 +2,8 @@ package classifier
 
 import (
 	"bytes"
+	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -179,7 +181,7 @@ func TestAutomatonScanKeepsOrder(t *testing.T) {
 			}
 		}
 		var sc scanScratch
-		for _, n := range []int{0, 1, 511, 1023, 1024, 1025, 1200 + r.IntN(5000), 4000} {
+		for _, n := range []int{0, 1, 4*len(longest) - 5, 4*len(longest) - 1, 4 * len(longest), 4*len(longest) + 3, 1200 + r.IntN(5000), 4000} {
 			text := word(n)
 			if n == 4000 {
 				// The longest pattern ends on the first byte of each part
@@ -200,5 +202,26 @@ func TestAutomatonScanKeepsOrder(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRowMagicDivides: the scan finds a state's number from its row
+// offset by a multiply; it must equal the division for every offset a
+// table can have, whatever its width.
+func TestRowMagicDivides(t *testing.T) {
+	for w := 2; w <= 256; w++ {
+		magic := uint64(math.MaxUint64)/uint64(w) + 1
+		for s := uint64(0); s < maxAutomatonStates; s += 1 + s/64 {
+			if got, _ := bits.Mul64(s*uint64(w), magic); got != s {
+				t.Fatalf("width %d: row offset %d reads as state %d, want %d", w, s*uint64(w), got, s)
+			}
+		}
+	}
+	a, err := buildAutomaton([][]byte{[]byte("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.width < 2 || a.rowMagic != uint64(math.MaxUint64)/uint64(a.width)+1 {
+		t.Errorf("width %d, rowMagic %d", a.width, a.rowMagic)
 	}
 }

@@ -38,6 +38,7 @@ type adState struct {
 
 	ac        []acMatch
 	acScratch scanScratch
+	joined    []byte // the fields' texts, each ended by fieldSep
 	matches   []match
 	listHead  []int32 // per list: first link, or -1
 	linkNext  []int32
@@ -99,58 +100,113 @@ func (st *adState) reset() {
 	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = nil, false, nil, false, -1
 }
 
-// scan normalises the fields and runs the automaton over each.
+// fieldSep ends each field in the text the automaton reads. No keyword
+// has it (the normaliser turns control bytes into spaces), so no match
+// spans two fields, and reading it takes the automaton back to its root:
+// each field is matched as if alone.
+const fieldSep = 0
+
+// scan normalises the fields and runs the automaton once over all of
+// them, joined: a short field costs no scan of its own, and the joined
+// text is long enough to be read in parts side by side.
 func (st *adState) scan() {
 	p := st.p
+	joined := st.joined[:0]
+	var at [nFields + 1]int32 // where each field starts in joined
 	for f := range nFields {
 		st.norm.normalize(&st.f[f], st.src[f])
 		st.obfuscation += st.f[f].obfuscated
-		t := st.f[f].text
-		if len(t) == 0 {
+		at[f] = int32(len(joined))
+		joined = append(joined, st.f[f].text...)
+		joined = append(joined, fieldSep)
+	}
+	at[nFields] = int32(len(joined))
+	st.joined = joined
+	// Each field may add at most maxMatchesPerAd matches, so this many
+	// are enough unless some field has more, which the per-field limits
+	// below then cut; past it, the fields are scanned one by one.
+	var stopped bool
+	st.ac, stopped = p.ac.scanWith(joined, st.ac[:0], nFields*maxMatchesPerAd, &st.acScratch)
+	if stopped {
+		st.scanFieldByField()
+		return
+	}
+	ms := st.ac
+	for f := range nFields {
+		// The matches of field f end after its first byte and before its
+		// separator; they are in the order they end.
+		k := 0
+		for k < len(ms) && ms[k].end <= at[f+1]-1 {
+			k++
+		}
+		st.addMatches(f, ms[:k], at[f])
+		ms = ms[k:]
+	}
+}
+
+// scanFieldByField is scan for an ad with more matches than one pass
+// keeps: each field is scanned alone with what is left of the limit.
+func (st *adState) scanFieldByField() {
+	for f := range nFields {
+		if len(st.f[f].text) == 0 {
 			continue
 		}
 		var stopped bool
-		st.ac, stopped = p.ac.scanWith(t, st.ac[:0], maxMatchesPerAd-len(st.matches), &st.acScratch)
+		st.ac, stopped = st.p.ac.scanWith(st.f[f].text, st.ac[:0], maxMatchesPerAd-len(st.matches), &st.acScratch)
 		st.capped = st.capped || stopped
-		for _, m := range st.ac {
-			pat := &p.patterns[m.pat]
-			end := int(m.end)
-			start := end - len(pat.text)
-			if pat.left && start > 0 && wordRuneBefore(t, start) {
+		st.addMatches(f, st.ac, 0)
+	}
+}
+
+// addMatches files the automaton's matches in field f (their ends
+// offset by base) under the lists, places, job types, languages,
+// nationalities and channels their keywords belong to. At most
+// maxMatchesPerAd of the ad's matches are read.
+func (st *adState) addMatches(f int, ms []acMatch, base int32) {
+	p := st.p
+	if limit := maxMatchesPerAd - len(st.matches); len(ms) > limit {
+		ms = ms[:limit]
+		st.capped = true
+	}
+	t := st.f[f].text
+	for _, m := range ms {
+		pat := &p.patterns[m.pat]
+		end := int(m.end - base)
+		start := end - len(pat.text)
+		if pat.left && start > 0 && wordRuneBefore(t, start) {
+			continue
+		}
+		if pat.right && end < len(t) && wordRuneAt(t, end) {
+			continue
+		}
+		sr := spanRef{field: int8(f), start: int32(start), end: int32(end)}
+		mi := int32(-1)
+		for _, tg := range pat.targets {
+			switch tg.kind {
+			case tLang:
+				st.langHits[tg.id]++
+				continue
+			case tChannel:
+				st.channels |= 1 << tg.id
+				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
+				continue
+			case tPlace:
+				st.placeHits = append(st.placeHits, idHit{tg.id, sr})
+				continue
+			case tJob:
+				st.jobHits = append(st.jobHits, idHit{tg.id, sr})
+				continue
+			case tNat:
+				st.natHits = append(st.natHits, tg.id)
 				continue
 			}
-			if pat.right && end < len(t) && wordRuneAt(t, end) {
-				continue
+			if mi < 0 {
+				mi = int32(len(st.matches))
+				st.matches = append(st.matches, match{pat: m.pat, spanRef: sr})
 			}
-			sr := spanRef{field: int8(f), start: int32(start), end: int32(end)}
-			mi := int32(-1)
-			for _, tg := range pat.targets {
-				switch tg.kind {
-				case tLang:
-					st.langHits[tg.id]++
-					continue
-				case tChannel:
-					st.channels |= 1 << tg.id
-					st.channelHits = append(st.channelHits, idHit{tg.id, sr})
-					continue
-				case tPlace:
-					st.placeHits = append(st.placeHits, idHit{tg.id, sr})
-					continue
-				case tJob:
-					st.jobHits = append(st.jobHits, idHit{tg.id, sr})
-					continue
-				case tNat:
-					st.natHits = append(st.natHits, tg.id)
-					continue
-				}
-				if mi < 0 {
-					mi = int32(len(st.matches))
-					st.matches = append(st.matches, match{pat: m.pat, spanRef: sr})
-				}
-				st.linkMatch = append(st.linkMatch, mi)
-				st.linkNext = append(st.linkNext, st.listHead[tg.id])
-				st.listHead[tg.id] = int32(len(st.linkMatch) - 1)
-			}
+			st.linkMatch = append(st.linkMatch, mi)
+			st.linkNext = append(st.linkNext, st.listHead[tg.id])
+			st.listHead[tg.id] = int32(len(st.linkMatch) - 1)
 		}
 	}
 }
