@@ -181,7 +181,7 @@ func TestAutomatonScanKeepsOrder(t *testing.T) {
 			}
 		}
 		var sc scanScratch
-		for _, n := range []int{0, 1, 4*len(longest) - 5, 4*len(longest) - 1, 4 * len(longest), 4*len(longest) + 3, 1200 + r.IntN(5000), 4000} {
+		for _, n := range []int{0, 1, max(0, 4*len(longest)-5), 4*len(longest) - 1, 4 * len(longest), 4*len(longest) + 3, 1200 + r.IntN(5000), 4000} {
 			text := word(n)
 			if n == 4000 {
 				// The longest pattern ends on the first byte of each part
