@@ -272,37 +272,45 @@ func (a *automaton) scanWith(text []byte, dst []acMatch, limit int, sc *scanScra
 
 // scanFull is scan when every state is dense. The scan's cost is the
 // latency of one table load per byte, each load waiting for the one
-// before, so a long text is cut into equal parts read side by side: the
-// loads of the parts overlap, and four parts run about twice as fast as
-// one. Each part after the first starts maxLen-1 bytes early, reading
-// them without reporting: by its own first byte it is in the state a
-// single scan would be in, since no state is deeper than the longest
-// pattern. Matches of later parts wait in sc until the earlier parts'
-// are out, so they come out in order.
+// before, so a text is cut into four parts read side by side: the loads
+// of the parts overlap, and four parts run about twice as fast as one.
+//
+// Each part after the first starts maxLen-1 bytes early, reading them
+// without reporting: by its own first byte it is in the state a single
+// scan would be in, since no state is deeper than the longest pattern.
+// The first part is that much longer than the others, so all four read
+// the same number of bytes. Matches of later parts wait in sc until the
+// earlier parts' are out, so they come out in order.
 func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScratch) ([]acMatch, bool) {
 	full, classes := a.full, &a.classes
 	n := len(text)
-	q := n / streams
 	ov := a.maxLen - 1
-	// A part costs its own length plus the overlap: worth it as soon as
-	// the parts are longer than the overlap.
-	if q <= ov {
+	if n < ov+64 {
 		return a.scanFullFrom(text, 0, 0, dst, limit)
 	}
-	s1, s2, s3 := q, 2*q, 3*q
+	l := (n - ov) / streams // each later part's length
+	s1, s2, s3 := n-3*l, n-2*l, n-l
+	// The parts as read, the later ones with their lead-in, all of
+	// length ov+l, so one bounds check per loop covers all four.
+	p0, p1, p2, p3 := text[:ov+l], text[s1-ov:s2], text[s2-ov:s3], text[s3-ov:]
 	var v0, v1, v2, v3 uint32
-	for i := -ov; i < 0; i++ {
-		v1 = full[v1>>1+uint32(classes[text[s1+i]])]
-		v2 = full[v2>>1+uint32(classes[text[s2+i]])]
-		v3 = full[v3>>1+uint32(classes[text[s3+i]])]
+	for i := range ov {
+		v0 = full[v0>>1+uint32(classes[p0[i]])]
+		v1 = full[v1>>1+uint32(classes[p1[i]])]
+		v2 = full[v2>>1+uint32(classes[p2[i]])]
+		v3 = full[v3>>1+uint32(classes[p3[i]])]
+		if v0&1 != 0 {
+			var stop bool
+			if dst, stop = a.emit(dst, v0, i, limit); stop {
+				return dst, true
+			}
+		}
 	}
-	t1, t2, t3 := sc.tails[0][:0], sc.tails[1][:0], sc.tails[2][:0]
 	// The later parts keep one match more than the limit, so that a
 	// part with too many still stops the scan when they are joined.
-	// The parts are cut to the same length, so one bounds check per
-	// loop covers all four.
-	p0, p1, p2, p3 := text[:q], text[s1:s1+q], text[s2:s2+q], text[s3:s3+q]
-	for i := range p0 {
+	t1, t2, t3 := sc.tails[0][:0], sc.tails[1][:0], sc.tails[2][:0]
+	d1, d2, d3 := s1-ov, s2-ov, s3-ov // where the later parts are read from
+	for i := ov; i < len(p0); i++ {
 		v0 = full[v0>>1+uint32(classes[p0[i]])]
 		v1 = full[v1>>1+uint32(classes[p1[i]])]
 		v2 = full[v2>>1+uint32(classes[p2[i]])]
@@ -317,22 +325,22 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 			}
 		}
 		if v1&1 != 0 {
-			t1, _ = a.emit(t1, v1, s1+i, limit+1)
+			t1, _ = a.emit(t1, v1, d1+i, limit+1)
 		}
 		if v2&1 != 0 {
-			t2, _ = a.emit(t2, v2, s2+i, limit+1)
+			t2, _ = a.emit(t2, v2, d2+i, limit+1)
 		}
 		if v3&1 != 0 {
-			t3, _ = a.emit(t3, v3, s3+i, limit+1)
-		}
-	}
-	for i := s3 + q; i < n; i++ {
-		v3 = full[v3>>1+uint32(classes[text[i]])]
-		if v3&1 != 0 {
-			t3, _ = a.emit(t3, v3, i, limit+1)
+			t3, _ = a.emit(t3, v3, d3+i, limit+1)
 		}
 	}
 	sc.tails = [streams - 1][]acMatch{t1, t2, t3}
+	// The first part's last few bytes, left when n-ov is not a multiple
+	// of four.
+	var stop bool
+	if dst, stop = a.scanFullFrom(text[:s1], ov+l, v0, dst, limit); stop {
+		return dst, true
+	}
 	for _, tail := range sc.tails {
 		for _, m := range tail {
 			if len(dst) >= limit {
