@@ -68,6 +68,7 @@ type normalizer struct {
 	tmpText  []byte
 	tmpOrig  []int32
 	letters  []int
+	tokens   tokenBits
 }
 
 // edit replaces pass-one text[start:end] with replText[rs:re], whose
@@ -294,26 +295,38 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 	t := dst.text
 	n.edits, n.replText, n.replSrc = n.edits[:0], n.replText[:0], n.replSrc[:0]
 	dst.longDigits = false
-	for i := 0; i < len(t); {
+	tb := n.tokens.of(t)
+	for i := 0; ; {
+		// A token starts at the next letter, digit or +; the byte before
+		// a letter or digit found this way is not one.
+		i = tb.next(i)
+		if i >= len(t) {
+			break
+		}
 		k := byteClass[t[i]]
-		if k == clOther {
-			i++
-			continue
-		}
-		// A token starts here: the byte before is not a letter or digit.
 		start := i
-		digits := 0
-		for i < len(t) {
-			c := byteClass[t[i]]
-			if c-1 > 1 { // neither a letter nor a digit
-				break
+		if k == clLetter {
+			// Most tokens are words of two letters or more, with no
+			// digit, no leetspeak symbol after them and not the shape of
+			// a number word: nothing to do, decided with one branch.
+			e := tb.runEnd(start, len(t))
+			var after byte
+			if e < len(t) {
+				after = t[e]
 			}
-			digits += int(c >> 1)
-			i++
+			l := e - start
+			if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 && tb.noDigits(start, e) {
+				i = e
+				continue
+			}
 		}
-		letters := i - start - digits
+		digits, letters := 0, 0
 		if k == clPlus {
 			i = start + 1
+		} else {
+			i = tb.runEnd(start, len(t))
+			digits = tb.digitsIn(start, i)
+			letters = i - start - digits
 		}
 		if digits >= 9 && letters == 0 {
 			dst.longDigits = true
@@ -330,7 +343,7 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			}
 		case i-start == 1:
 			next = n.joinLetters(dst, t, src, start)
-		case digits == 0 && i-start >= 3 && i-start <= 8 && numberWordShape[t[start]-'a'][t[i-1]-'a'] && numberWords[string(t[start:i])] != 0:
+		case digits == 0 && numberWordLen(i-start, t[start], t[i-1]) != 0 && numberWords[string(t[start:i])] != 0:
 			next = n.joinNumberWords(t, start)
 		case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
 			// only tokens with a digit or a symbol in them can be leetspeak
@@ -432,15 +445,31 @@ var numberWords = map[string]byte{
 	"pito": 8, "walo": 9, "siyam": 10,
 }
 
-// numberWordShape[first][last] is set when some number word starts and
-// ends with those letters: it turns away nearly every other word before
-// the map is asked.
-var numberWordShape = func() (t [26][26]bool) {
+// numberWordLens[first&31][last&31] has bit n-3 set when some number
+// word of n letters starts and ends with those letters: it turns away
+// nearly every other word before the map is asked.
+var numberWordLens = func() (t [32][32]uint8) {
 	for w := range numberWords {
-		t[w[0]-'a'][w[len(w)-1]-'a'] = true
+		t[w[0]&31][w[len(w)-1]&31] |= 1 << (len(w) - 3)
 	}
 	return t
 }()
+
+// numberWordLen is non-zero when a word of n bytes from first to last
+// may be a number word.
+func numberWordLen(n int, first, last byte) uint8 {
+	if n < 3 || n > 8 {
+		return 0
+	}
+	return numberWordLens[first&31][last&31] >> (n - 3) & 1
+}
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // joinNumberWords turns a run of three or more digit words into digits;
 // shorter runs ("one or two") stay words.
@@ -537,6 +566,17 @@ func hasPhoneCode(d string) bool {
 	}
 	return false
 }
+
+// leetSymbol is 1 for the bytes after a word that make it worth a
+// leetspeak check: the symbols of leetFor ("wh@tsapp").
+var leetSymbol = func() (t [256]uint8) {
+	for c, l := range leetFor {
+		if l != 0 && !isASCIIAlnum(byte(c)) {
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 // leetFor maps the characters leetspeak puts for letters; 1 and ! may
 // stand for l or i, and both are tried.
