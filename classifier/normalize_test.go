@@ -182,3 +182,108 @@ func TestDecodeRune(t *testing.T) {
 		}
 	}
 }
+
+// pass2Ref is the second pass as first written, one byte at a time: the
+// definition the pass over token bits must agree with.
+func (n *normalizer) pass2Ref(dst *normalized, src string) {
+	t := dst.text
+	n.edits, n.replText, n.replSrc = n.edits[:0], n.replText[:0], n.replSrc[:0]
+	dst.longDigits = false
+	for i := 0; i < len(t); {
+		k := byteClass[t[i]]
+		if k == clOther {
+			i++
+			continue
+		}
+		start := i
+		digits := 0
+		for i < len(t) && (byteClass[t[i]] == clLetter || byteClass[t[i]] == clDigit) {
+			if byteClass[t[i]] == clDigit {
+				digits++
+			}
+			i++
+		}
+		letters := i - start - digits
+		if k == clPlus {
+			i = start + 1
+		}
+		if digits >= 9 && letters == 0 {
+			dst.longDigits = true
+		}
+		next := start
+		switch {
+		case k == clDigit || k == clPlus:
+			if start < 2 || !(t[start-1] == '.' || t[start-1] == ',' || t[start-1] == '-') || !isASCIIDigit(t[start-2]) {
+				next = n.joinPhone(t, start)
+				if next > start {
+					dst.longDigits = true
+				}
+			}
+		case i-start == 1:
+			next = n.joinLetters(dst, t, src, start)
+		case digits == 0 && numberWords[string(t[start:i])] != 0:
+			next = n.joinNumberWords(t, start)
+		case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
+			next = n.unLeet(dst, t, start)
+		}
+		if next > i {
+			i = next
+		}
+		if i == start {
+			i++
+		}
+	}
+	if len(n.edits) == 0 {
+		return
+	}
+	var out []byte
+	var orig []int32
+	prev := 0
+	for _, e := range n.edits {
+		out = append(out, t[prev:e.start]...)
+		orig = append(orig, dst.orig[prev:e.start]...)
+		out = append(out, n.replText[e.rs:e.re]...)
+		for _, s := range n.replSrc[e.rs:e.re] {
+			orig = append(orig, dst.orig[s])
+		}
+		prev = e.end
+	}
+	dst.text = append(out, t[prev:]...)
+	dst.orig = append(orig, dst.orig[prev:]...)
+}
+
+// TestSecondPassAgreesWithReference compares the second pass with its
+// byte-by-byte definition on texts dense with what it rewrites: split
+// letters, split phone numbers, digits as words, leetspeak, amounts,
+// words of every length around the 64-byte blocks of the token bits.
+func TestSecondPassAgreesWithReference(t *testing.T) {
+	known := map[string]bool{"telegram": true, "whatsapp": true, "salary": true, "hello": true}
+	pieces := []string{
+		"a", "b", "i", "t", "e", "l", "g", "r", "m", "w", "x", "T.e.l.e.g.r.a.m", "W A", "W.A", "i.e.", "x-y-z", "t e l",
+		"+", "+ 8 5 5", "0", "9", "08", "0812", "3456", "7890", "+63", "855", "3.500.000", "1,500", "12345678901",
+		"one", "two", "three", "nine", "zero", "sero", "siyam", "isa", "dalawa", "tatlo", "delapan", "tiga", "lima", "empat",
+		"te1egram", "wh@tsapp", "hell0", "$alary", "s@lary", "|ine", "5alary", "b2b", "4u", "abc!", "x1", "1x",
+		"the", "salary", "hello", "extraordinarily", "ok", "on", "one-two-three", "one, two, three",
+		" ", " ", " ", "  ", ".", ",", "-", "_", "*", "'", "\n", "@", "ก", "薪", "é",
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	fast, ref := newNormalizer(known), newNormalizer(known)
+	for range 20000 {
+		var b strings.Builder
+		for k := r.IntN(60); k > 0; k-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			if r.IntN(3) > 0 {
+				b.WriteByte(' ')
+			}
+		}
+		in := b.String()
+		var got, want normalized
+		fast.normalize(&got, in)
+		ref.pass1(&want, in)
+		ref.pass2Ref(&want, in)
+		if string(got.text) != string(want.text) || !slices.Equal(got.orig, want.orig) || got.obfuscated != want.obfuscated || got.longDigits != want.longDigits {
+			t.Fatalf("%q: second pass gives %q (obfuscated %d, long digits %v), byte by byte %q (%d, %v)",
+				in, got.text, got.obfuscated, got.longDigits, want.text, want.obfuscated, want.longDigits)
+		}
+	}
+}
