@@ -11,6 +11,7 @@
 package classifier
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -46,6 +48,8 @@ type Classifier struct {
 	reloads   *prometheus.CounterVec
 	problems  *prometheus.CounterVec
 	ruleCount prometheus.Gauge
+	// levelCounters are judged's counters by level rank, once used.
+	levelCounters [5]atomic.Pointer[counterRef]
 }
 
 // loaded is one compiled rule pack with its pool of scratch states.
@@ -54,6 +58,8 @@ type loaded struct {
 	fingerprint string // of the files' contents
 	stat        string // of their names, sizes and times, for Watch
 	pool        sync.Pool
+	// hitCounters[i] is rule i's hits counter once it has fired.
+	hitCounters []atomic.Pointer[counterRef]
 }
 
 // New loads and compiles the rules named by cfg. A nil logger or
@@ -97,6 +103,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Classifie
 func (c *Classifier) install(l *loaded) {
 	p := l.p
 	l.pool.New = func() any { return newAdState(p) }
+	l.hitCounters = make([]atomic.Pointer[counterRef], len(p.rules))
 	c.cur.Store(l)
 	c.ruleCount.Set(float64(len(p.rules)))
 }
@@ -251,23 +258,29 @@ func (c *Classifier) Classify(r *ad.Raw) ad.Verdict {
 	extractSalary(st, c.rates, lang)
 
 	v := ad.Verdict{Rules: l.p.hash}
-	catWeight := map[string]float64{}
-	for _, rl := range l.p.rules {
+	st.hits, st.spanOut, st.catWeight = st.hits[:0], st.spanOut[:0], st.catWeight[:0]
+	for i, rl := range l.p.rules {
+		if !rl.needs.met(st) {
+			continue
+		}
 		st.spans = st.spans[:0]
 		if !st.eval(rl.root) {
 			continue
 		}
-		v.Hits = append(v.Hits, ad.Hit{Rule: rl.id, Weight: rl.weight, Category: rl.category, Description: rl.description, Spans: st.adSpans()})
+		from := len(st.spanOut)
+		st.appendAdSpans()
+		st.hits = append(st.hits, hitRef{rule: int32(i), from: int32(from), to: int32(len(st.spanOut))})
 		v.Score += rl.weight
 		if rl.weight > 0 {
-			catWeight[rl.category] += rl.weight
+			st.addCatWeight(rl.category, rl.weight)
 		}
-		c.ruleHits.WithLabelValues(rl.id).Inc()
+		l.ruleHit(c, i)
 	}
-	sort.SliceStable(v.Hits, func(i, j int) bool { return v.Hits[i].Weight > v.Hits[j].Weight })
+	v.Hits = st.verdictHits(l.p.rules)
+	slices.SortStableFunc(v.Hits, func(a, b ad.Hit) int { return cmp.Compare(b.Weight, a.Weight) })
 	best := 0.0
 	for _, h := range v.Hits {
-		if w := catWeight[h.Category]; w > best {
+		if w := st.catWeightOf(h.Category); w > best {
 			v.Category, best = h.Category, w
 		}
 	}
@@ -276,9 +289,87 @@ func (c *Classifier) Classify(r *ad.Raw) ad.Verdict {
 	v.Flagged = v.Level.Rank() >= c.flagAt.Rank()
 	v.Extracted = st.extracted()
 	v.ClassifiedAt = c.now().UTC()
-	c.judged.WithLabelValues(string(v.Level)).Inc()
+	c.judgedAt(v.Level).Inc()
 	return v
 }
+
+// hitRef is a rule that fired, with its spans in adState.spanOut.
+type hitRef struct{ rule, from, to int32 }
+
+// verdictHits turns the rules that fired into the verdict's hits: one
+// allocation for the hits and one for all their spans, however many.
+func (st *adState) verdictHits(rules []*rule) []ad.Hit {
+	if len(st.hits) == 0 {
+		return nil
+	}
+	var spans []ad.Span
+	if len(st.spanOut) > 0 {
+		spans = slices.Clone(st.spanOut)
+	}
+	hits := make([]ad.Hit, len(st.hits))
+	for i, h := range st.hits {
+		rl := rules[h.rule]
+		hits[i] = ad.Hit{Rule: rl.id, Weight: rl.weight, Category: rl.category, Description: rl.description}
+		if h.to > h.from {
+			hits[i].Spans = spans[h.from:h.to:h.to]
+		}
+	}
+	return hits
+}
+
+// catWeight is the weight of the rules of one category that fired; an ad
+// meets few categories, so a list beats a map.
+type catWeight struct {
+	category string
+	weight   float64
+}
+
+func (st *adState) addCatWeight(category string, w float64) {
+	for i := range st.catWeight {
+		if st.catWeight[i].category == category {
+			st.catWeight[i].weight += w
+			return
+		}
+	}
+	st.catWeight = append(st.catWeight, catWeight{category, w})
+}
+
+func (st *adState) catWeightOf(category string) float64 {
+	for _, cw := range st.catWeight {
+		if cw.category == category {
+			return cw.weight
+		}
+	}
+	return 0
+}
+
+// ruleHit counts a hit of rule i. The rule's counter is looked up once
+// per rule pack, not once per hit.
+func (l *loaded) ruleHit(c *Classifier, i int) {
+	ref := l.hitCounters[i].Load()
+	if ref == nil {
+		ref = &counterRef{c.ruleHits.WithLabelValues(l.p.rules[i].id)}
+		l.hitCounters[i].Store(ref)
+	}
+	ref.Inc()
+}
+
+// judgedAt is the verdicts counter of a level, looked up once.
+func (c *Classifier) judgedAt(level ad.Level) prometheus.Counter {
+	r := level.Rank()
+	if r < 0 {
+		return c.judged.WithLabelValues(string(level))
+	}
+	ref := c.levelCounters[r].Load()
+	if ref == nil {
+		ref = &counterRef{c.judged.WithLabelValues(string(level))}
+		c.levelCounters[r].Store(ref)
+	}
+	return ref
+}
+
+// counterRef holds a counter of a vector once looked up.
+type counterRef struct{ prometheus.Counter }
 
 func sign(f float64) float64 {
 	if f < 0 {
@@ -294,30 +385,23 @@ func cutUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// adSpans turns the spans of the rule just evaluated into the contract's
-// form, with the original text of each; duplicates are dropped and at
-// most 12 kept.
-func (st *adState) adSpans() []ad.Span {
-	var out []ad.Span
+// appendAdSpans adds the spans of the rule just evaluated to spanOut in
+// the contract's form, with the original text of each; duplicates are
+// dropped and at most 12 kept.
+func (st *adState) appendAdSpans() {
+	kept := 0
 	for i, s := range st.spans {
-		dup := false
-		for _, p := range st.spans[:i] {
-			if p == s {
-				dup = true
-				break
-			}
-		}
-		if dup {
+		if slices.Contains(st.spans[:i], s) {
 			continue
 		}
-		if len(out) == 12 {
+		if kept == 12 {
 			break
 		}
+		kept++
 		src := st.src[s.field]
 		os, oe := st.f[s.field].origSpan(src, int(s.start), int(s.end))
-		out = append(out, ad.Span{Field: fieldNames[s.field], Start: int(s.start), End: int(s.end), OrigStart: os, OrigEnd: oe, Text: src[os:oe]})
+		st.spanOut = append(st.spanOut, ad.Span{Field: fieldNames[s.field], Start: int(s.start), End: int(s.end), OrigStart: os, OrigEnd: oe, Text: src[os:oe]})
 	}
-	return out
 }
 
 // rawContact reads a contact the crawler found beside the text.
@@ -336,22 +420,47 @@ func (st *adState) rawContact(raw string) {
 	}
 }
 
+// extracted is what the extractors found, in memory of the verdict's
+// own: one allocation for all the lists of names, one for the contacts.
 func (st *adState) extracted() ad.Extracted {
-	x := ad.Extracted{Salary: st.salary, Contacts: st.contacts, Countries: st.countries()}
+	buf := append(st.strOut[:0], st.countries()...)
+	var ends [5]int
+	ends[0] = len(buf)
 	for _, h := range st.placeHits {
-		name := st.p.places[h.id].display
-		if !contains(x.Places, name) {
-			x.Places = append(x.Places, name)
+		if name := st.p.places[h.id].display; !slices.Contains(buf[ends[0]:], name) {
+			buf = append(buf, name)
 		}
 	}
+	ends[1] = len(buf)
 	for _, h := range st.jobHits {
-		name := st.p.jobTypes[h.id]
-		if !contains(x.JobTypes, name) {
-			x.JobTypes = append(x.JobTypes, name)
+		if name := st.p.jobTypes[h.id]; !slices.Contains(buf[ends[1]:], name) {
+			buf = append(buf, name)
 		}
 	}
-	x.Languages = append([]string(nil), st.languages()...)
-	x.Nationalities = append([]string(nil), st.nationalities()...)
+	ends[2] = len(buf)
+	buf = append(buf, st.languages()...)
+	ends[3] = len(buf)
+	buf = append(buf, st.nationalities()...)
+	ends[4] = len(buf)
+	st.strOut = buf
+	var all []string
+	if len(buf) > 0 {
+		all = slices.Clone(buf)
+	}
+	part := func(k int) []string {
+		from := 0
+		if k > 0 {
+			from = ends[k-1]
+		}
+		if from == ends[k] {
+			return nil
+		}
+		return all[from:ends[k]:ends[k]]
+	}
+	x := ad.Extracted{Salary: st.salary, Countries: part(0), Places: part(1), JobTypes: part(2), Languages: part(3), Nationalities: part(4)}
+	if len(st.contacts) > 0 {
+		x.Contacts = slices.Clone(st.contacts)
+	}
 	return x
 }
 

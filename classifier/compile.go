@@ -83,6 +83,7 @@ type rule struct {
 	category    string
 	description string
 	root        *node
+	needs       needs
 	match       []Example
 	noMatch     []Example
 	file        string
@@ -208,6 +209,7 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 			r := &rule{id: rs.id, weight: rs.weight, category: rs.category, description: rs.description,
 				match: rs.match, noMatch: rs.noMatch, file: rs.file, line: rs.line}
 			r.root = b.compileNode(rs, rs.when)
+			r.needs = needsOf(r.root)
 			b.p.rules = append(b.p.rules, r)
 		}
 	}
@@ -452,6 +454,69 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 		n.cond = c
 	}
 	return n
+}
+
+// needs is what must have matched for a rule to be able to fire: when
+// known, a keyword of at least one of lists. Most rules need keywords
+// most ads lack, and are passed over without a walk of their tree.
+type needs struct {
+	known bool
+	lists []int32
+}
+
+// met reports whether the ad has what the rule needs.
+func (nd needs) met(st *adState) bool {
+	if !nd.known {
+		return true
+	}
+	for _, l := range nd.lists {
+		if st.listHead[l] >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// needsOf works out what node n needs to hold, from its evidence: a
+// keyword list needs its keywords, a gated regex its gates; all and
+// within need what any one of their children needs; any and at_least
+// need what one of their children needs, so the union, when each child's
+// need is known. Conditions and none need nothing that can be known.
+func needsOf(n *node) needs {
+	switch n.kind {
+	case kList:
+		return needs{known: true, lists: n.lists}
+	case kRegex:
+		if n.re == nil {
+			return needs{known: true} // never holds
+		}
+		if n.gateDigit {
+			return needs{}
+		}
+		return needs{known: true, lists: n.gates} // no gates: never holds
+	case kAll, kWithin:
+		best := needs{}
+		for _, c := range n.children {
+			if nc := needsOf(c); nc.known && (!best.known || len(nc.lists) < len(best.lists)) {
+				best = nc
+			}
+		}
+		return best
+	case kAny, kAtLeast:
+		if n.kind == kAtLeast && n.n <= 0 {
+			return needs{}
+		}
+		u := needs{known: true}
+		for _, c := range n.children {
+			nc := needsOf(c)
+			if !nc.known {
+				return needs{}
+			}
+			u.lists = append(u.lists, nc.lists...)
+		}
+		return u
+	}
+	return needs{}
 }
 
 func producesSpans(n *node) bool {

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"cmp"
 	"encoding/binary"
 	"slices"
 	"sort"
@@ -44,6 +45,9 @@ type adState struct {
 	linkNext  []int32
 	linkMatch []int32
 	spans     []spanRef
+	hits      []hitRef  // rules that fired
+	spanOut   []ad.Span // their spans, in the contract's form
+	catWeight []catWeight
 	within    []withinSpan
 	windows   []spanRef
 	capped    bool
@@ -66,6 +70,10 @@ type adState struct {
 	langsDone bool
 	nats      []string
 	natsDone  bool
+	ctry      []string
+	ctryDone  bool
+	ests      []langEst
+	strOut    []string // the verdict's lists of names, built here first
 	nWords    int
 }
 
@@ -95,9 +103,10 @@ func (st *adState) reset() {
 	st.ac, st.matches = st.ac[:0], st.matches[:0]
 	st.linkNext, st.linkMatch, st.spans = st.linkNext[:0], st.linkMatch[:0], st.spans[:0]
 	st.placeHits, st.jobHits, st.natHits, st.channelHits = st.placeHits[:0], st.jobHits[:0], st.natHits[:0], st.channelHits[:0]
-	st.contacts = nil
+	st.contacts = st.contacts[:0]
 	st.channels, st.salary, st.obfuscation, st.capped = 0, nil, 0, false
-	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = nil, false, nil, false, -1
+	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = st.langs[:0], false, st.nats[:0], false, -1
+	st.ctry, st.ctryDone = st.ctry[:0], false
 }
 
 // fieldSep ends each field in the text the automaton reads. No keyword
@@ -519,13 +528,18 @@ func (st *adState) words() int {
 
 // countries are the countries of the places named, in order of mention.
 func (st *adState) countries() []string {
-	var out []string
+	if st.ctryDone {
+		return st.ctry
+	}
+	st.ctryDone = true
+	out := st.ctry[:0]
 	for _, h := range st.placeHits {
 		c := st.p.places[h.id].country
 		if !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
+	st.ctry = out
 	return out
 }
 
@@ -590,14 +604,10 @@ func (st *adState) languages() []string {
 		t := st.f[f].text
 		scriptCounts(t[:min(len(t), 512)], &counts)
 	}
-	type est struct {
-		lang  string
-		words float64
-	}
-	var ests []est
+	ests := st.ests[:0]
 	// Rough words per character of each script.
-	ests = append(ests, est{"th", float64(counts[1]) / 5}, est{"lo", float64(counts[2]) / 5},
-		est{"my", float64(counts[3]) / 5}, est{"km", float64(counts[4]) / 5}, est{"zh", float64(counts[5]) / 1.7})
+	ests = append(ests, langEst{"th", float64(counts[1]) / 5}, langEst{"lo", float64(counts[2]) / 5},
+		langEst{"my", float64(counts[3]) / 5}, langEst{"km", float64(counts[4]) / 5}, langEst{"zh", float64(counts[5]) / 1.7})
 	latinWords := float64(counts[0]) / 5
 	total := 0
 	for _, h := range st.langHits {
@@ -605,23 +615,30 @@ func (st *adState) languages() []string {
 	}
 	if total > 0 {
 		for i, h := range st.langHits {
-			ests = append(ests, est{st.p.languages[i], latinWords * float64(h) / float64(total)})
+			ests = append(ests, langEst{st.p.languages[i], latinWords * float64(h) / float64(total)})
 		}
 	}
+	st.ests = ests
 	sum := 0.0
 	for _, e := range ests {
 		sum += e.words
 	}
-	sort.SliceStable(ests, func(i, j int) bool { return ests[i].words > ests[j].words })
+	slices.SortStableFunc(ests, func(a, b langEst) int { return cmp.Compare(b.words, a.words) })
 	for _, e := range ests {
 		if e.words >= 3 && e.words >= 0.1*sum && len(st.langs) < 4 {
 			st.langs = append(st.langs, e.lang)
 		}
 	}
 	if len(st.langs) == 0 && st.hint != "" && contains(ruleLanguages, st.hint) && st.hint != "any" {
-		st.langs = []string{st.hint}
+		st.langs = append(st.langs, st.hint)
 	}
 	return st.langs
+}
+
+// langEst is an estimate of the words of a language in an ad.
+type langEst struct {
+	lang  string
+	words float64
 }
 
 // Countries whose nationals a language, a currency or a phone code
@@ -641,7 +658,7 @@ func (st *adState) nationalities() []string {
 		return st.nats
 	}
 	st.natsDone = true
-	var out []string
+	out := st.nats[:0]
 	add := func(c string) {
 		if c != "" && !slices.Contains(out, c) {
 			out = append(out, c)
@@ -670,7 +687,7 @@ func (st *adState) nationalities() []string {
 			}
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	st.nats = out
 	return out
 }
