@@ -1,6 +1,9 @@
 package classifier
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,5 +70,57 @@ func TestShippedPackOnFixtures(t *testing.T) {
 				t.Errorf("flagged %v (score %v, %s), want %v", v.Flagged, v.Score, strings.Join(hitRules(v), " "), tc.flagged)
 			}
 		})
+	}
+}
+
+// TestRuleNeedsNeverSkipAFiringRule: a rule whose keywords did not match
+// is passed over without being evaluated; that must never skip a rule
+// that would have fired. Every rule of the shipped pack is evaluated on
+// the project's own ads and every rule example.
+func TestRuleNeedsNeverSkipAFiringRule(t *testing.T) {
+	c := shippedClassifier(t)
+	l := c.cur.Load()
+	var texts []ad.Raw
+	data, err := os.ReadFile(filepath.Join("testdata", "verdicts", "ads.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r ad.Raw
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, r)
+	}
+	for _, rl := range l.p.rules {
+		for _, ex := range append(append([]Example(nil), rl.match...), rl.noMatch...) {
+			texts = append(texts, ad.Raw{Title: ex.Title, Body: ex.Text})
+		}
+	}
+	st := newAdState(l.p)
+	fired, skipped := 0, 0
+	for i := range texts {
+		r := &texts[i]
+		st.reset()
+		st.src = [nFields]string{r.Title, r.Body, r.Location, r.Salary, r.Company}
+		st.scan()
+		extractContacts(st)
+		extractSalary(st, defaultRates, "en")
+		for _, rl := range l.p.rules {
+			st.spans = st.spans[:0]
+			met := rl.needs.met(st)
+			if !met {
+				skipped++
+			}
+			if st.eval(rl.root) {
+				fired++
+				if !met {
+					t.Errorf("rule %s fires on %q but its needs (%v) say it cannot", rl.id, r.Title+" "+r.Body, rl.needs.lists)
+				}
+			}
+		}
+	}
+	if fired == 0 || skipped == 0 {
+		t.Errorf("%d rules fired and %d were skipped: the test shows nothing", fired, skipped)
 	}
 }
