@@ -75,10 +75,16 @@ func TestShippedPackOnFixtures(t *testing.T) {
 
 // TestRuleNeedsNeverSkipAFiringRule: a rule whose keywords did not match
 // is passed over without being evaluated; that must never skip a rule
-// that would have fired. Every rule of the shipped pack is evaluated on
-// the project's own ads and every rule example.
+// that would have fired. Every rule of the shipped and the fixture pack
+// is evaluated on the project's own ads and every rule example.
 func TestRuleNeedsNeverSkipAFiringRule(t *testing.T) {
-	c := shippedClassifier(t)
+	fixture, _ := newFixture(t, nil)
+	for name, c := range map[string]*Classifier{"shipped": shippedClassifier(t), "fixture": fixture} {
+		t.Run(name, func(t *testing.T) { checkRuleNeeds(t, c) })
+	}
+}
+
+func checkRuleNeeds(t *testing.T, c *Classifier) {
 	l := c.cur.Load()
 	var texts []ad.Raw
 	data, err := os.ReadFile(filepath.Join("testdata", "verdicts", "ads.jsonl"))
