@@ -293,36 +293,24 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 	// The parts as read, the later ones with their lead-in, all of
 	// length ov+l, so one bounds check per loop covers all four.
 	p0, p1, p2, p3 := text[:ov+l], text[s1-ov:s2], text[s2-ov:s3], text[s3-ov:]
-	var v0, v1, v2, v3 uint32
-	for i := range ov {
-		v0 = full[v0>>1+uint32(classes[p0[i]])]
-		v1 = full[v1>>1+uint32(classes[p1[i]])]
-		v2 = full[v2>>1+uint32(classes[p2[i]])]
-		v3 = full[v3>>1+uint32(classes[p3[i]])]
-		if v0&1 != 0 {
-			var stop bool
-			if dst, stop = a.emit(dst, v0, i, limit); stop {
-				return dst, true
-			}
-		}
-	}
 	// The later parts keep one match more than the limit, so that a
 	// part with too many still stops the scan when they are joined.
 	t1, t2, t3 := sc.tails[0][:0], sc.tails[1][:0], sc.tails[2][:0]
 	d1, d2, d3 := s1-ov, s2-ov, s3-ov // where the later parts are read from
-	for i := ov; i < len(p0); i++ {
-		v0 = full[v0>>1+uint32(classes[p0[i]])]
-		v1 = full[v1>>1+uint32(classes[p1[i]])]
-		v2 = full[v2>>1+uint32(classes[p2[i]])]
-		v3 = full[v3>>1+uint32(classes[p3[i]])]
-		if (v0|v1|v2|v3)&1 == 0 {
-			continue
+	var v0, v1, v2, v3 uint32
+	for i := 0; ; i++ {
+		i, v0, v1, v2, v3 = run4(full, classes, p0, p1, p2, p3, i, v0, v1, v2, v3)
+		if i >= len(p0) {
+			break
 		}
 		if v0&1 != 0 {
 			var stop bool
 			if dst, stop = a.emit(dst, v0, i, limit); stop {
 				return dst, true
 			}
+		}
+		if i < ov {
+			continue // the later parts' lead-in
 		}
 		if v1&1 != 0 {
 			t1, _ = a.emit(t1, v1, d1+i, limit+1)
@@ -350,6 +338,29 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 		}
 	}
 	return dst, false
+}
+
+// run4 reads byte i on of four parts of equal length, each from its
+// state, until one of them is in a state that ends a pattern: it returns
+// that byte's index and the four states, or the parts' length.
+//
+// It is a function of its own so that its few variables all stay in
+// registers: inlined into the scan, with the matches' bookkeeping beside
+// it, the states were kept in memory, and each load waited on a store.
+//
+//go:noinline
+func run4(full []uint32, classes *[256]uint8, p0, p1, p2, p3 []byte, i int, v0, v1, v2, v3 uint32) (int, uint32, uint32, uint32, uint32) {
+	p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+	for ; i < len(p0); i++ {
+		v0 = full[v0>>1+uint32(classes[p0[i]])]
+		v1 = full[v1>>1+uint32(classes[p1[i]])]
+		v2 = full[v2>>1+uint32(classes[p2[i]])]
+		v3 = full[v3>>1+uint32(classes[p3[i]])]
+		if (v0|v1|v2|v3)&1 != 0 {
+			return i, v0, v1, v2, v3
+		}
+	}
+	return i, v0, v1, v2, v3
 }
 
 // scanFullFrom scans text[from:] from encoded state v, one stream.
