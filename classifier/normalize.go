@@ -166,6 +166,32 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 			out = append(make([]byte, 0, 2*cap(out)+len(src)-i+64), out...)
 			orig = append(make([]int32, 0, cap(out)), orig...)
 		}
+		if size == 3 && n.fold.entry(r) == 0 {
+			// A run of runes of three bytes that read as themselves, the
+			// bulk of Chinese, Thai, Lao, Khmer and Burmese text, is
+			// copied in a loop of its own. Copies never grow, so the room
+			// made above lasts.
+			k := len(out)
+			o, g := out[:cap(out)], orig[:cap(orig)]
+			for {
+				o[k], o[k+1], o[k+2] = src[i], src[i+1], src[i+2]
+				g[k], g[k+1], g[k+2] = int32(i), int32(i), int32(i)
+				k, i = k+3, i+3
+				if i+2 >= len(src) {
+					break
+				}
+				c0, c1, c2 := src[i], src[i+1], src[i+2]
+				if c0&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 ||
+					c0 == 0xE0 && c1 < 0xA0 || c0 == 0xED && c1 > 0x9F {
+					break // not a valid three-byte rune: the general path
+				}
+				if n.fold.entry(rune(c0&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F)) != 0 {
+					break
+				}
+			}
+			out, orig = o[:k], g[:k]
+			continue
+		}
 		if r == utf8.RuneError && size == 1 {
 			out = append(out, ' ')
 			orig = append(orig, int32(i))

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func normalizeString(known map[string]bool, s string) normalized {
@@ -286,4 +288,161 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 				in, got.text, got.obfuscated, got.longDigits, want.text, want.obfuscated, want.longDigits)
 		}
 	}
+}
+
+// TestFirstPassAgreesWithReference compares the first pass, with its
+// eight-byte and three-byte fast paths, with its first, rune-by-rune
+// form on text that mixes plain and capital ASCII, runs of spaces,
+// control bytes, runes of every length that fold and that do not,
+// look-alikes, combining marks, and bytes that are not UTF-8.
+func TestFirstPassAgreesWithReference(t *testing.T) {
+	pieces := []string{
+		"salary", "SALARY", "Telegram", " ", "  ", "   ", "\t", "\r\n", "\x00", "\x7f", "a", "Z", ".", "@",
+		"é", "ǆ", "İ", "е", "Τ", "ｔｅｌ", "＠", "，", "。", "1️⃣", "🅣", "\u200b", "\u00ad", "e\u0301", "\u0301", "a\u0302\u0300",
+		"薪水", "護照", "ก", "ງ", "မ", "ក្រុង", "ﷺ", "㍻", "½", "\ue000", "\uffff", "\U0001F600", "\U0001D400",
+		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xed\xa0\x80", "\xe4\xb8", "\xe4", "\xff", "\xc3", "\xf0\x9f",
+	}
+	r := rand.New(rand.NewPCG(15, 16))
+	fast, ref := newNormalizer(nil), newNormalizer(nil)
+	var got, want normalized
+	for range 20000 {
+		var b strings.Builder
+		for k := r.IntN(40); k > 0; k-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		in := b.String()
+		got.invalid, got.obfuscated, want.invalid, want.obfuscated = 0, 0, 0, 0
+		fast.pass1(&got, in)
+		ref.pass1Ref(&want, in)
+		if string(got.text) != string(want.text) || !slices.Equal(got.orig, want.orig) || got.invalid != want.invalid || got.obfuscated != want.obfuscated {
+			t.Fatalf("%q: first pass gives %q %v (invalid %d, obfuscated %d), rune by rune %q %v (%d, %d)",
+				in, got.text, got.orig, got.invalid, got.obfuscated, want.text, want.orig, want.invalid, want.obfuscated)
+		}
+	}
+}
+
+// pass1Ref is the first pass as first written, rune by rune: the
+// definition the fast paths must agree with.
+func (n *normalizer) pass1Ref(dst *normalized, src string) {
+	out, orig := dst.text[:0], dst.orig[:0]
+	if cap(out) < len(src)+16 {
+		out = make([]byte, 0, len(src)+len(src)/8+16)
+		orig = make([]int32, 0, cap(out))
+	}
+	for i := 0; i < len(src); {
+		// The ASCII run: no rune here grows, so it is written in place.
+		if c := src[i]; c < utf8.RuneSelf {
+			k := len(out)
+			// The buffers may come from an earlier, differently shaped
+			// text (pass two swaps them), so both are checked.
+			if need := k + len(src) - i; cap(out) < need || cap(orig) < need {
+				out = append(make([]byte, 0, need+64), out...)
+				orig = append(make([]int32, 0, need+64), orig...)
+			}
+			o := out[:k+len(src)-i]
+			g := orig[:k+len(src)-i]
+			last := byte(0)
+			if k > 0 {
+				last = o[k-1]
+			}
+			for ; i < len(src); i++ {
+				c := src[i]
+				if c >= utf8.RuneSelf {
+					break
+				}
+				f := asciiFold[c]
+				// Runs of spaces read as one, so "processing   fee" is
+				// "processing fee".
+				if f == ' ' && last == ' ' {
+					continue
+				}
+				o[k] = f
+				g[k] = int32(i)
+				k++
+				last = f
+			}
+			out, orig = o[:k], g[:k]
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(src[i:])
+		if cap(out)-len(out) < len(src)-i+64 {
+			out = append(make([]byte, 0, 2*cap(out)+len(src)-i+64), out...)
+			orig = append(make([]int32, 0, cap(out)), orig...)
+		}
+		if r == utf8.RuneError && size == 1 {
+			out = append(out, ' ')
+			orig = append(orig, int32(i))
+			dst.invalid++
+			i++
+			continue
+		}
+		if r >= 0x0300 && r <= 0x036F {
+			// Combining marks: compose them with the rune before, as
+			// NFKC would, so "e\u0301" and "é" read the same.
+			j := i + size
+			for j < len(src) {
+				r2, s2 := utf8.DecodeRuneInString(src[j:])
+				if r2 < 0x0300 || r2 > 0x036F {
+					break
+				}
+				j += s2
+			}
+			k := len(orig)
+			if k > 0 {
+				base := orig[k-1]
+				for k > 0 && orig[k-1] == base {
+					k--
+				}
+				_, bs := utf8.DecodeRuneInString(src[base:])
+				if int(base)+bs == i {
+					out, orig = out[:k], orig[:k]
+					for _, cr := range norm.NFC.String(src[base:j]) {
+						out, orig = n.emit(out, orig, cr, base)
+					}
+				}
+			}
+			i = j
+			continue
+		}
+		s, ok := n.fold.lookup(r)
+		switch {
+		case !ok:
+			out = append(out, src[i:i+size]...)
+			for k := 0; k < size; k++ {
+				orig = append(orig, int32(i))
+			}
+		case s == " " && len(out) > 0 && out[len(out)-1] == ' ':
+		default:
+			if obfuscatingRef(r, out, src, i+size) {
+				dst.obfuscated++
+			}
+			out = append(out, s...)
+			for k := 0; k < len(s); k++ {
+				orig = append(orig, int32(i))
+			}
+		}
+		i += size
+	}
+	dst.text, dst.orig = out, orig
+}
+
+func obfuscatingRef(r rune, out []byte, src string, next int) bool {
+	switch {
+	case r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A, r == 0xFF20,
+		r >= 0x1D400 && r <= 0x1D7FF, r >= 0x1F150 && r <= 0x1F189:
+		return true
+	}
+	_, look := lookAlikes[r]
+	if !look && !isInvisible(r) {
+		if r < 0x400 || r > 0x4FF {
+			return false
+		}
+		_, look = lookAlikes[r+0x20] // upper-case Cyrillic
+		if !look {
+			return false
+		}
+	}
+	before := len(out) > 0 && isASCIILetter(out[len(out)-1])
+	after := next < len(src) && isASCIILetter(src[next]|0x20)
+	return before && after || look && (before || after)
 }
