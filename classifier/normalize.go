@@ -341,7 +341,9 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 				after = t[e]
 			}
 			l := e - start
-			if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 && tb.noDigits(start, e) {
+			w := start >> 6 // tokens across two words of bits take the long way
+			if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 &&
+				w == (e-1)>>6 && tb.digit[w]>>(start&63)&(1<<l-1) == 0 {
 				i = e
 				continue
 			}

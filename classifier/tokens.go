@@ -99,6 +99,17 @@ func (tb *tokenBits) runEnd(j, n int) int {
 
 // digitsIn counts the digits in [j, e).
 func (tb *tokenBits) digitsIn(j, e int) int {
+	if w := j >> 6; w == (e-1)>>6 {
+		return bits.OnesCount64(tb.digit[w] >> (j & 63) & (1<<(e-j) - 1))
+	}
+	return tb.digitsAcross(j, e)
+}
+
+// digitsAcross is digitsIn for a range across words of bits; kept out of
+// line so that digitsIn is small.
+//
+//go:noinline
+func (tb *tokenBits) digitsAcross(j, e int) int {
 	c := 0
 	for j < e {
 		off := j & 63
@@ -111,12 +122,4 @@ func (tb *tokenBits) digitsIn(j, e int) int {
 		j += span
 	}
 	return c
-}
-
-// noDigits reports whether [j, e) has no digit.
-func (tb *tokenBits) noDigits(j, e int) bool {
-	if j>>6 == (e-1)>>6 {
-		return tb.digit[j>>6]>>(j&63)&(1<<(e-j)-1) == 0
-	}
-	return tb.digitsIn(j, e) == 0
 }
