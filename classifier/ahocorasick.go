@@ -240,6 +240,7 @@ const streams = 4
 // ones are done, so that callers that scan often allocate nothing.
 type scanScratch struct {
 	tails [streams - 1][]acMatch
+	parts fourParts
 }
 
 // scanWith is scan with scratch buffers.
@@ -297,9 +298,11 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 	// part with too many still stops the scan when they are joined.
 	t1, t2, t3 := sc.tails[0][:0], sc.tails[1][:0], sc.tails[2][:0]
 	d1, d2, d3 := s1-ov, s2-ov, s3-ov // where the later parts are read from
+	ps := &sc.parts
+	*ps = fourParts{full: full, classes: classes, p0: p0, p1: p1[:len(p0)], p2: p2[:len(p0)], p3: p3[:len(p0)]}
 	var v0, v1, v2, v3 uint32
 	for i := 0; ; i++ {
-		i, v0, v1, v2, v3 = run4(full, classes, p0, p1, p2, p3, i, v0, v1, v2, v3)
+		i, v0, v1, v2, v3 = ps.run(i, v0, v1, v2, v3)
 		if i >= len(p0) {
 			break
 		}
@@ -340,17 +343,28 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 	return dst, false
 }
 
-// run4 reads byte i on of four parts of equal length, each from its
-// state, until one of them is in a state that ends a pattern: it returns
-// that byte's index and the four states, or the parts' length.
+// fourParts are the four parts of a text that scanFull reads side by
+// side, all of the same length, with the table they are read with.
+type fourParts struct {
+	full           []uint32
+	classes        *[256]uint8
+	p0, p1, p2, p3 []byte
+}
+
+// run reads byte i on of the four parts, each from its state, until one
+// of them is in a state that ends a pattern: it returns that byte's
+// index and the four states, or the parts' length.
 //
-// It is a function of its own so that its few variables all stay in
-// registers: inlined into the scan, with the matches' bookkeeping beside
-// it, the states were kept in memory, and each load waited on a store.
+// It is a function of its own, taking the parts by pointer, so that its
+// few variables all stay in registers and a call costs little: inlined
+// into the scan, with the matches' bookkeeping beside it, the states
+// were kept in memory, and each load waited on a store.
 //
 //go:noinline
-func run4(full []uint32, classes *[256]uint8, p0, p1, p2, p3 []byte, i int, v0, v1, v2, v3 uint32) (int, uint32, uint32, uint32, uint32) {
-	p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+func (ps *fourParts) run(i int, v0, v1, v2, v3 uint32) (int, uint32, uint32, uint32, uint32) {
+	full, classes := ps.full, ps.classes
+	p0 := ps.p0
+	p1, p2, p3 := ps.p1[:len(p0)], ps.p2[:len(p0)], ps.p3[:len(p0)]
 	for ; i < len(p0); i++ {
 		v0 = full[v0>>1+uint32(classes[p0[i]])]
 		v1 = full[v1>>1+uint32(classes[p1[i]])]
