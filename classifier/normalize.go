@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -322,66 +323,41 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 	n.edits, n.replText, n.replSrc = n.edits[:0], n.replText[:0], n.replSrc[:0]
 	dst.longDigits = false
 	tb := n.tokens.of(t)
-	for i := 0; ; {
-		// A token starts at the next letter, digit or +; the byte before
-		// a letter or digit found this way is not one.
-		i = tb.next(i)
-		if i >= len(t) {
-			break
-		}
-		k := byteClass[t[i]]
-		start := i
-		if k == clLetter {
-			// Most tokens are words of two letters or more, with no
-			// digit, no leetspeak symbol after them and not the shape of
-			// a number word: nothing to do, decided with one branch.
-			e := tb.runEnd(start, len(t))
-			var after byte
-			if e < len(t) {
-				after = t[e]
-			}
-			l := e - start
-			w := start >> 6 // tokens across two words of bits take the long way
-			if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 &&
-				w == (e-1)>>6 && tb.digit[w]>>(start&63)&(1<<l-1) == 0 {
-				i = e
+	// Tokens are taken from the bits of their starts, a word of bits at a
+	// time: finding the next one does not wait on where the last one
+	// ended, so the plain words, nearly all of them, cost a few
+	// instructions each. pos is where the byte-by-byte definition would
+	// be; a token before it was rewritten already.
+	pos := 0
+	for w, starts := range tb.start {
+		for ; starts != 0; starts &= starts - 1 {
+			start := w<<6 + bits.TrailingZeros64(starts)
+			if start < pos {
 				continue
 			}
-		}
-		digits, letters := 0, 0
-		if k == clPlus {
-			i = start + 1
-		} else {
-			i = tb.runEnd(start, len(t))
-			digits = tb.digitsIn(start, i)
-			letters = i - start - digits
-		}
-		if digits >= 9 && letters == 0 {
-			dst.longDigits = true
-		}
-		next := start
-		switch {
-		case k == clDigit || k == clPlus:
-			// Not inside an amount such as 3.500.000.
-			if start < 2 || !(t[start-1] == '.' || t[start-1] == ',' || t[start-1] == '-') || !isASCIIDigit(t[start-2]) {
-				next = n.joinPhone(t, start)
-				if next > start {
-					dst.longDigits = true
+			if run := ^tb.alnum[w] >> (start & 63); t[start] >= 'a' && run != 0 {
+				// A word of letters that ends in this word of bits. Most
+				// are two letters or more, with no digit, no leetspeak
+				// symbol after them and not the shape of a number word:
+				// nothing to do, decided with one branch.
+				l := bits.TrailingZeros64(run)
+				e := start + l
+				var after byte
+				if e < len(t) {
+					after = t[e]
+				}
+				if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 &&
+					tb.digit[w]>>(start&63)&(1<<l-1) == 0 {
+					pos = e
+					continue
 				}
 			}
-		case i-start == 1:
-			next = n.joinLetters(dst, t, src, start)
-		case digits == 0 && numberWordLen(i-start, t[start], t[i-1]) != 0 && numberWords[string(t[start:i])] != 0:
-			next = n.joinNumberWords(t, start)
-		case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
-			// only tokens with a digit or a symbol in them can be leetspeak
-			next = n.unLeet(dst, t, start)
-		}
-		if next > i {
-			i = next
-		}
-		if i == start {
-			i++
+			pos = n.token(dst, t, src, tb, start)
+			// A rewrite may end inside a run of letters and digits, where
+			// the definition goes on with a token no start bit marks.
+			for pos < len(t) && isASCIIAlnum(t[pos]) && isASCIIAlnum(t[pos-1]) {
+				pos = n.token(dst, t, src, tb, pos)
+			}
 		}
 	}
 	if len(n.edits) == 0 {
@@ -402,6 +378,43 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 	orig = append(orig, dst.orig[prev:]...)
 	n.tmpText, n.tmpOrig = dst.text, dst.orig
 	dst.text, dst.orig = out, orig
+}
+
+// token looks at the token at t[start] (a letter, a digit or a plus
+// sign), rewrites it if it is a split word, a split phone number, digits
+// written as words or leetspeak, and returns where the next token may
+// start.
+func (n *normalizer) token(dst *normalized, t []byte, src string, tb *tokenBits, start int) int {
+	k := byteClass[t[start]]
+	i := start + 1
+	digits, letters := 0, 0
+	if k != clPlus {
+		i = tb.runEnd(start, len(t))
+		digits = tb.digitsIn(start, i)
+		letters = i - start - digits
+	}
+	if digits >= 9 && letters == 0 {
+		dst.longDigits = true
+	}
+	next := start
+	switch {
+	case k == clDigit || k == clPlus:
+		// Not inside an amount such as 3.500.000.
+		if start < 2 || !(t[start-1] == '.' || t[start-1] == ',' || t[start-1] == '-') || !isASCIIDigit(t[start-2]) {
+			next = n.joinPhone(t, start)
+			if next > start {
+				dst.longDigits = true
+			}
+		}
+	case i-start == 1:
+		next = n.joinLetters(dst, t, src, start)
+	case digits == 0 && numberWordLen(i-start, t[start], t[i-1]) != 0 && numberWords[string(t[start:i])] != 0:
+		next = n.joinNumberWords(t, start)
+	case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
+		// only tokens with a digit or a symbol in them can be leetspeak
+		next = n.unLeet(dst, t, start)
+	}
+	return max(i, next)
 }
 
 func isJoinSep(c byte) bool {

@@ -11,7 +11,7 @@ import (
 // of a branch on every byte: where a word ends cannot be guessed, and a
 // wrong guess costs more than reading the bits.
 type tokenBits struct {
-	start []uint64 // letters, digits and +: where a token may start
+	start []uint64 // where tokens start: a letter or digit after neither, and +
 	alnum []uint64 // letters and digits
 	digit []uint64
 }
@@ -24,6 +24,7 @@ func (tb *tokenBits) of(t []byte) *tokenBits {
 	}
 	tb.start, tb.alnum, tb.digit = tb.start[:nw], tb.alnum[:nw], tb.digit[:nw]
 	var tail [8]byte
+	carry := uint64(0) // whether the last byte of the word before is a letter or digit
 	for w := range nw {
 		var a, d, p uint64
 		for k := 0; k < 64; k += 8 {
@@ -50,7 +51,8 @@ func (tb *tokenBits) of(t []byte) *tokenBits {
 			d |= gatherHigh(digits) << k
 			p |= gatherHigh(plus) << k
 		}
-		tb.start[w], tb.alnum[w], tb.digit[w] = a|p, a, d
+		tb.start[w], tb.alnum[w], tb.digit[w] = a&^(a<<1|carry)|p, a, d
+		carry = a >> 63
 	}
 	return tb
 }
@@ -59,24 +61,6 @@ func (tb *tokenBits) of(t []byte) *tokenBits {
 // k's bit lands at bit k.
 func gatherHigh(x uint64) uint64 {
 	return (x & highBits) * 0x0002040810204081 >> 56
-}
-
-// next is the first position from i where a token may start, or a
-// position past the text.
-func (tb *tokenBits) next(i int) int {
-	w := i >> 6
-	if w >= len(tb.start) {
-		return len(tb.start) * 64
-	}
-	if m := tb.start[w] >> (i & 63); m != 0 {
-		return i + bits.TrailingZeros64(m)
-	}
-	for w++; w < len(tb.start); w++ {
-		if tb.start[w] != 0 {
-			return w*64 + bits.TrailingZeros64(tb.start[w])
-		}
-	}
-	return len(tb.start) * 64
 }
 
 // runEnd is the first position from j, at most n, that is not a letter
