@@ -1,9 +1,9 @@
 package classifier
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
-	"strings"
 	"sync"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
@@ -74,6 +74,32 @@ var periodPrefixes = []struct {
 	{"เงินเดือน", "month"}, {"ប្រាក់ខែ", "month"}, {"ເງິນເດືອນ", "month"}, {"လစာ", "month"},
 }
 
+// clauseStops end the clause before an amount.
+var clauseStops = [][]byte{[]byte(". "), []byte("\n"), []byte("; "), []byte("。"), []byte("/ ")}
+
+// cueSet tells whether any of its words is in a short text, trying at
+// each byte only the words that start with it.
+type cueSet struct{ first [256][]string }
+
+func newCueSet(words []string) *cueSet {
+	s := &cueSet{}
+	for _, w := range words {
+		s.first[w[0]] = append(s.first[w[0]], w)
+	}
+	return s
+}
+
+func (s *cueSet) in(text []byte) bool {
+	for p := range text {
+		for _, w := range s.first[text[p]] {
+			if len(text)-p >= len(w) && string(text[p:p+len(w)]) == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // salaryCues say an amount nearby is pay; feeCues that it is a charge.
 var salaryCues = []string{"salary", "pay", "wage", "earn", "income", "compensation", "remuneration", "package", "basic", "base",
 	"gaji", "upah", "pendapatan", "sahod", "suweldo", "lương", "thu nhập", "เงินเดือน", "รายได้", "ค่าจ้าง", "薪", "工资", "收入",
@@ -110,8 +136,9 @@ type salaryCandidate struct {
 // multiplier that implies one), ranges, and periods, in the salary field
 // first, then the title and body. It returns the best candidate.
 func extractSalary(st *adState, rates map[string]float64, lang string) {
-	var best *salaryCandidate
-	for _, f := range []int{3, 0, 1} {
+	var best salaryCandidate
+	found := false
+	for _, f := range [...]int{3, 0, 1} {
 		t := st.f[f].text
 		for i := 0; i < len(t); i++ {
 			// Amounts start at a digit: skip eight bytes at a time to one.
@@ -168,16 +195,15 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				continue
 			}
 			c.score = candidateScore(t, c, f)
-			if best == nil || c.score > best.score {
-				cc := c
-				best = &cc
+			if !found || c.score > best.score {
+				best, found = c, true
 			}
 		}
-		if best != nil && best.field == 3 {
+		if found && best.field == 3 {
 			break
 		}
 	}
-	if best == nil {
+	if !found {
 		return
 	}
 	src := st.src[best.field]
@@ -192,26 +218,21 @@ func candidateScore(t []byte, c salaryCandidate, f int) int {
 	if f == 3 {
 		score += 20
 	}
-	before := string(t[max(0, c.start-40):c.start])
+	words := theSalaryWords()
+	before := t[max(0, c.start-40):c.start]
 	// Only the clause the amount is in: "fee of USD 180. Salary USD
 	// 1,200" has a fee and a salary.
-	for _, stop := range []string{". ", "\n", "; ", "。", "/ "} {
-		if k := strings.LastIndex(before, stop); k >= 0 {
+	for _, stop := range clauseStops {
+		if k := bytes.LastIndex(before, stop); k >= 0 {
 			before = before[k+len(stop):]
 		}
 	}
-	after := string(t[c.end:min(len(t), c.end+12)])
-	for _, w := range salaryCues {
-		if strings.Contains(before, w) {
-			score += 6
-			break
-		}
+	after := t[c.end:min(len(t), c.end+12)]
+	if words.salaryCues.in(before) {
+		score += 6
 	}
-	for _, w := range feeCues {
-		if strings.Contains(before, w) || strings.Contains(after, w) {
-			score -= 10
-			break
-		}
+	if words.feeCues.in(before) || words.feeCues.in(after) {
+		score -= 10
 	}
 	if c.explicitC {
 		score += 2
@@ -376,6 +397,8 @@ type salaryWords struct {
 	multFirst         [256][]int // indexes into multiplierWords
 	periodFirst       [256][]int // indexes into periodWords
 	prefixLast        [256][]int // indexes into periodPrefixes, by last byte
+	salaryCues        *cueSet
+	feeCues           *cueSet
 }
 
 type currencyWord struct{ word, code string }
@@ -399,6 +422,7 @@ var theSalaryWords = sync.OnceValue(func() *salaryWords {
 		last := p.word[len(p.word)-1]
 		w.prefixLast[last] = append(w.prefixLast[last], i)
 	}
+	w.salaryCues, w.feeCues = newCueSet(salaryCues), newCueSet(feeCues)
 	return w
 })
 

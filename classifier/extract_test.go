@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
@@ -136,6 +137,32 @@ func TestPeriodBeforeLooksOnlyWhereAWordCanEnd(t *testing.T) {
 		}
 		if got := periodBefore(text, i); got != want {
 			t.Fatalf("%q before the amount: period %q, want %q", text[:i], got, want)
+		}
+	}
+}
+
+// TestCueSetFindsWhatContainsFinds checks the first-byte index of the
+// salary and fee cues against looking for each cue in turn.
+func TestCueSetFindsWhatContainsFinds(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	pieces := append(append([]string{" ", "x", "薪", "salar", "fe", "."}, salaryCues...), feeCues...)
+	for _, cues := range [][]string{salaryCues, feeCues} {
+		set := newCueSet(cues)
+		for range 5000 {
+			var b []byte
+			for k := r.IntN(6); k > 0; k-- {
+				b = append(b, pieces[r.IntN(len(pieces))]...)
+			}
+			if len(b) > 3 && r.IntN(2) == 0 {
+				b = b[r.IntN(len(b)/2):] // cut anywhere, even inside a rune
+			}
+			want := false
+			for _, w := range cues {
+				want = want || strings.Contains(string(b), w)
+			}
+			if got := set.in(b); got != want {
+				t.Fatalf("%q: in %v, want %v", b, got, want)
+			}
 		}
 	}
 }
