@@ -12,9 +12,11 @@ import (
 // to the original.
 type normalized struct {
 	text []byte
-	// orig[i] is the byte offset in the original of the rune text[i] came
-	// from; it never decreases.
-	orig []int32
+	// segs lead back to the original: each covers the text from its at
+	// to the next one's (the last to the end). Stored by stretch rather
+	// than byte, the way back costs a few entries per field instead of
+	// four bytes for each byte of text; origAt reads it.
+	segs []seg
 	// invalid counts byte sequences that were not UTF-8 (each read as a
 	// space); obfuscated counts tricks undone: letters split apart,
 	// leetspeak, look-alike or full-width letters, invisible characters
@@ -67,7 +69,7 @@ type normalizer struct {
 	replText []byte
 	replSrc  []int32
 	tmpText  []byte
-	tmpOrig  []int32
+	tmpSegs  []seg
 	letters  []int
 	tokens   tokenBits
 }
@@ -103,23 +105,22 @@ func (n *normalizer) normalize(dst *normalized, src string) {
 }
 
 func (n *normalizer) pass1(dst *normalized, src string) {
-	out, orig := dst.text[:0], dst.orig[:0]
+	out, segs := dst.text[:0], dst.segs[:0]
 	if cap(out) < len(src)+16 {
 		out = make([]byte, 0, len(src)+len(src)/8+16)
-		orig = make([]int32, 0, cap(out))
 	}
 	for i := 0; i < len(src); {
 		// The ASCII run: no rune here grows, so it is written in place.
 		if c := src[i]; c < utf8.RuneSelf {
 			k := len(out)
-			// The buffers may come from an earlier, differently shaped
-			// text (pass two swaps them), so both are checked.
-			if need := k + len(src) - i; cap(out) < need || cap(orig) < need {
+			if need := k + len(src) - i; cap(out) < need {
 				out = append(make([]byte, 0, need+64), out...)
-				orig = append(make([]int32, 0, need+64), orig...)
 			}
 			o := out[:k+len(src)-i]
-			g := orig[:k+len(src)-i]
+			// Bytes copied one for one share a segment while their
+			// offsets in both texts keep the same distance, delta.
+			segs = addSeg(segs, k, i, 1)
+			delta := i - k
 			// sp is 1 when the byte written last is a space: runs of
 			// spaces read as one, so "processing   fee" is "processing
 			// fee".
@@ -136,10 +137,10 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 					if plainASCII(w) == 0 || spaces&(spaces<<8|uint64(sp)<<7) != 0 {
 						break
 					}
-					binary.LittleEndian.PutUint64(o[k:k+8], w|upperBytes(w)>>2)
-					for j := range 8 {
-						g[k+j] = int32(i + j)
+					if i-k != delta {
+						segs, delta = append(segs, seg{int32(k), int32(i), 1}), i-k
 					}
+					binary.LittleEndian.PutUint64(o[k:k+8], w|upperBytes(w)>>2)
 					sp = uint8(spaces >> 63)
 					k += 8
 					i += 8
@@ -147,36 +148,37 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 				if i >= len(src) || src[i] >= utf8.RuneSelf {
 					break
 				}
-				// One byte: always written, and kept unless it is a space
-				// after a space. No branch on the byte, whose kind the
-				// processor cannot guess.
 				c := src[i]
-				f := asciiFold[c]
-				o[k] = f
-				g[k] = int32(i)
 				isSp := asciiSpace[c]
-				k += int(1 - isSp&sp)
+				if isSp&sp != 0 {
+					i++ // a space after a space
+					continue
+				}
+				if i-k != delta {
+					segs, delta = append(segs, seg{int32(k), int32(i), 1}), i-k
+				}
+				o[k] = asciiFold[c]
 				sp = isSp
+				k++
 				i++
 			}
-			out, orig = o[:k], g[:k]
+			out = o[:k]
 			continue
 		}
 		r, size := decodeRune(src, i)
-		if cap(out)-len(out) < len(src)-i+64 || cap(orig)-len(orig) < len(src)-i+64 {
+		if cap(out)-len(out) < len(src)-i+64 {
 			out = append(make([]byte, 0, 2*cap(out)+len(src)-i+64), out...)
-			orig = append(make([]int32, 0, cap(out)), orig...)
 		}
 		if size == 3 && n.fold.entry(r) == 0 {
 			// A run of runes of three bytes that read as themselves, the
 			// bulk of Chinese, Thai, Lao, Khmer and Burmese text, is
-			// copied in a loop of its own. Copies never grow, so the room
-			// made above lasts.
+			// copied in a loop of its own, in one segment. Copies never
+			// grow, so the room made above lasts.
 			k := len(out)
-			o, g := out[:cap(out)], orig[:cap(orig)]
+			segs = addSeg(segs, k, i, 3)
+			o := out[:cap(out)]
 			for {
 				o[k], o[k+1], o[k+2] = src[i], src[i+1], src[i+2]
-				g[k], g[k+1], g[k+2] = int32(i), int32(i), int32(i)
 				k, i = k+3, i+3
 				if i+2 >= len(src) {
 					break
@@ -190,12 +192,12 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 					break
 				}
 			}
-			out, orig = o[:k], g[:k]
+			out = o[:k]
 			continue
 		}
 		if r == utf8.RuneError && size == 1 {
+			segs = addSeg(segs, len(out), i, 1)
 			out = append(out, ' ')
-			orig = append(orig, int32(i))
 			dst.invalid++
 			i++
 			continue
@@ -211,17 +213,23 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 				}
 				j += s2
 			}
-			k := len(orig)
-			if k > 0 {
-				base := orig[k-1]
-				for k > 0 && orig[k-1] == base {
-					k--
+			if k := len(out); k > 0 {
+				// The bytes the rune before became: the last unit of the
+				// last segment.
+				last := segs[len(segs)-1]
+				start := int(last.at)
+				if last.width > 0 {
+					start = k - 1 - (k-1-int(last.at))%int(last.width)
 				}
+				base := origAtSeg(last, k-1)
 				_, bs := utf8.DecodeRuneInString(src[base:])
-				if int(base)+bs == i {
-					out, orig = out[:k], orig[:k]
+				if base+bs == i {
+					out = out[:start]
+					for len(segs) > 0 && int(segs[len(segs)-1].at) >= start {
+						segs = segs[:len(segs)-1]
+					}
 					for _, cr := range norm.NFC.String(src[base:j]) {
-						out, orig = n.emit(out, orig, cr, base)
+						out, segs = n.emit(out, segs, cr, base)
 					}
 				}
 			}
@@ -232,12 +240,9 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		if e == 0 {
 			// The rune reads as itself. There is room: checked above.
 			k := len(out)
+			segs = addSeg(segs, k, i, size)
 			out = out[:k+size]
-			orig = orig[:k+size]
 			copy(out[k:], src[i:i+size])
-			for j := range size {
-				orig[k+j] = int32(i)
-			}
 			i += size
 			continue
 		}
@@ -249,13 +254,13 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		if obfuscating(e>>obfShift, out, src, i+size) {
 			dst.obfuscated++
 		}
-		out = append(out, s...)
-		for k := 0; k < len(s); k++ {
-			orig = append(orig, int32(i))
+		if s != "" {
+			segs = addSeg(segs, len(out), i, 0)
+			out = append(out, s...)
 		}
 		i += size
 	}
-	dst.text, dst.orig = out, orig
+	dst.text, dst.segs = out, segs
 }
 
 // decodeRune is utf8.DecodeRuneInString(src[i:]) with the three-byte
@@ -277,22 +282,95 @@ func decodeRune(src string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(src[i:])
 }
 
-func (n *normalizer) emit(out []byte, orig []int32, r rune, at int32) ([]byte, []int32) {
+// emit writes rune r, which came from the rune at src[at].
+func (n *normalizer) emit(out []byte, segs []seg, r rune, at int) ([]byte, []seg) {
 	var s string
-	if r < utf8.RuneSelf {
-		out = append(out, asciiFold[r])
-		return out, append(orig, at)
-	}
-	if f, ok := n.fold.lookup(r); ok {
+	switch f, ok := n.fold.lookup(r); {
+	case r < utf8.RuneSelf:
+		s = string(asciiFold[r])
+	case ok:
 		s = f
-	} else {
+	default:
 		s = string(r)
 	}
-	out = append(out, s...)
-	for range len(s) {
-		orig = append(orig, at)
+	if s != "" {
+		segs = addSeg(segs, len(out), at, 0)
+		out = append(out, s...)
 	}
-	return out, orig
+	return out, segs
+}
+
+// seg is a stretch of normalised text with one way back to the
+// original. A width of 0 means all its bytes came from the rune at orig
+// (a rune folded into others); otherwise they came in units of width
+// bytes, each copied from the original, the unit m*width bytes after at
+// from offset orig + m*width.
+type seg struct{ at, orig, width int32 }
+
+// addSeg starts a segment at text offset at, unless the last one goes on
+// into it: same width and, unit for unit, the next original offset.
+func addSeg(segs []seg, at, orig, width int) []seg {
+	if k := len(segs); k > 0 {
+		l := segs[k-1]
+		if int(l.width) == width {
+			d := at - int(l.at)
+			if width == 0 && int(l.orig) == orig || width > 0 && d%width == 0 && int(l.orig)+d == orig {
+				return segs
+			}
+		}
+	}
+	return append(segs, seg{int32(at), int32(orig), int32(width)})
+}
+
+// origAtSeg is where byte i of segment s came from.
+func origAtSeg(s seg, i int) int {
+	if s.width == 0 {
+		return int(s.orig)
+	}
+	off := int32(i) - s.at
+	return int(s.orig + off - off%s.width)
+}
+
+// segIndex is the index of the segment byte i is in.
+func segIndex(segs []seg, i int) int {
+	lo, hi := 0, len(segs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(segs[m].at) <= i {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
+}
+
+// origAt is the offset in the original of the rune byte i came from.
+func (d *normalized) origAt(i int) int {
+	return origAtSeg(d.segs[segIndex(d.segs, i)], i)
+}
+
+// copySegs adds to out the segments of text[a:b], now at offset at.
+func copySegs(out, segs []seg, a, b, at int) []seg {
+	if a >= b {
+		return out
+	}
+	for k := segIndex(segs, a); k < len(segs) && int(segs[k].at) < b; k++ {
+		s := segs[k]
+		from := max(int(s.at), a)
+		if s.width > 0 {
+			if r := (from - int(s.at)) % int(s.width); r != 0 {
+				// A unit cut in two: what is left of it came from one rune.
+				out = addSeg(out, at+from-a, origAtSeg(s, from), 0)
+				from += int(s.width) - r
+				if k+1 < len(segs) && from >= int(segs[k+1].at) || from >= b {
+					continue
+				}
+			}
+		}
+		out = addSeg(out, at+from-a, origAtSeg(s, from), int(s.width))
+	}
+	return out
 }
 
 // obfuscating reports whether folding a rune of the given kind, which
@@ -363,21 +441,21 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 	if len(n.edits) == 0 {
 		return
 	}
-	out, orig := n.tmpText[:0], n.tmpOrig[:0]
+	out, segs := n.tmpText[:0], n.tmpSegs[:0]
 	prev := 0
 	for _, e := range n.edits {
+		segs = copySegs(segs, dst.segs, prev, e.start, len(out))
 		out = append(out, t[prev:e.start]...)
-		orig = append(orig, dst.orig[prev:e.start]...)
-		out = append(out, n.replText[e.rs:e.re]...)
-		for _, s := range n.replSrc[e.rs:e.re] {
-			orig = append(orig, dst.orig[s])
+		for j, s := range n.replSrc[e.rs:e.re] {
+			segs = addSeg(segs, len(out), dst.origAt(int(s)), 1)
+			out = append(out, n.replText[e.rs+j])
 		}
 		prev = e.end
 	}
+	segs = copySegs(segs, dst.segs, prev, len(t), len(out))
 	out = append(out, t[prev:]...)
-	orig = append(orig, dst.orig[prev:]...)
-	n.tmpText, n.tmpOrig = dst.text, dst.orig
-	dst.text, dst.orig = out, orig
+	n.tmpText, n.tmpSegs = dst.text, dst.segs
+	dst.text, dst.segs = out, segs
 }
 
 // token looks at the token at t[start] (a letter, a digit or a plus
@@ -455,7 +533,7 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 	}
 	switch {
 	case len(letters) >= 3:
-	case len(letters) == 2 && widest == 1 && isUpper(src, dst.orig[letters[0]]) && isUpper(src, dst.orig[letters[1]]):
+	case len(letters) == 2 && widest == 1 && isUpper(src, dst.origAt(letters[0])) && isUpper(src, dst.origAt(letters[1])):
 	default:
 		return i
 	}
@@ -471,7 +549,7 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 	return last
 }
 
-func isUpper(src string, at int32) bool {
+func isUpper(src string, at int) bool {
 	c := src[at]
 	return c >= 'A' && c <= 'Z'
 }
@@ -686,11 +764,11 @@ done:
 // the original text: from the rune the first byte came from to the end of
 // the rune the last byte came from, with any combining marks after it.
 func (d *normalized) origSpan(src string, start, end int) (int, int) {
-	if start >= end || end > len(d.orig) {
+	if start >= end || end > len(d.text) {
 		return 0, 0
 	}
-	os := int(d.orig[start])
-	last := int(d.orig[end-1])
+	os := d.origAt(start)
+	last := d.origAt(end - 1)
 	_, size := utf8.DecodeRuneInString(src[last:])
 	oe := last + size
 	for oe < len(src) {

@@ -86,11 +86,11 @@ func TestNormalizeMapsSpansBackToTheOriginal(t *testing.T) {
 // checkMapping verifies the invariants every normalisation keeps.
 func checkMapping(t *testing.T, in string, d normalized) {
 	t.Helper()
-	if len(d.orig) != len(d.text) {
-		t.Fatalf("%d offsets for %d bytes", len(d.orig), len(d.text))
+	if len(d.text) > 0 && (len(d.segs) == 0 || d.segs[0].at != 0) {
+		t.Fatalf("%q: the first segment of %v does not start the text", in, d.segs)
 	}
 	prev := int32(0)
-	for i, o := range d.orig {
+	for i, o := range d.origs() {
 		if o < prev || int(o) >= len(in) {
 			t.Fatalf("offset %d of %q is %d (previous %d, input %d bytes)", i, in, o, prev, len(in))
 		}
@@ -137,6 +137,16 @@ func FuzzNormalize(f *testing.F) {
 // one normalizer and one destination, as the pooled per-ad state does:
 // the buffers a text leaves behind must never change the next result nor
 // be too short for it.
+// origs is the way back to the original byte by byte: origs()[i] is the
+// offset of the rune text[i] came from.
+func (d *normalized) origs() []int32 {
+	out := make([]int32, len(d.text))
+	for i := range out {
+		out[i] = int32(d.origAt(i))
+	}
+	return out
+}
+
 func TestNormalizeReusesBuffers(t *testing.T) {
 	known := map[string]bool{"telegram": true, "whatsapp": true}
 	pieces := []string{
@@ -159,7 +169,7 @@ func TestNormalizeReusesBuffers(t *testing.T) {
 		in := b.String()
 		n.normalize(d, in)
 		want := normalizeString(known, in)
-		if string(d.text) != string(want.text) || !slices.Equal(d.orig, want.orig) || d.obfuscated != want.obfuscated ||
+		if string(d.text) != string(want.text) || !slices.Equal(d.origs(), want.origs()) || d.obfuscated != want.obfuscated ||
 			d.invalid != want.invalid || d.longDigits != want.longDigits {
 			t.Fatalf("normalising %q after other texts gave %q, alone %q", in, d.text, want.text)
 		}
@@ -187,8 +197,8 @@ func TestDecodeRune(t *testing.T) {
 
 // pass2Ref is the second pass as first written, one byte at a time: the
 // definition the pass over token bits must agree with.
-func (n *normalizer) pass2Ref(dst *normalized, src string) {
-	t := dst.text
+func (n *normalizer) pass2Ref(dst *normalized, src string) ([]byte, []int32) {
+	t, dense := dst.text, dst.origs()
 	n.edits, n.replText, n.replSrc = n.edits[:0], n.replText[:0], n.replSrc[:0]
 	dst.longDigits = false
 	for i := 0; i < len(t); {
@@ -236,22 +246,21 @@ func (n *normalizer) pass2Ref(dst *normalized, src string) {
 		}
 	}
 	if len(n.edits) == 0 {
-		return
+		return t, dense
 	}
 	var out []byte
 	var orig []int32
 	prev := 0
 	for _, e := range n.edits {
 		out = append(out, t[prev:e.start]...)
-		orig = append(orig, dst.orig[prev:e.start]...)
+		orig = append(orig, dense[prev:e.start]...)
 		out = append(out, n.replText[e.rs:e.re]...)
 		for _, s := range n.replSrc[e.rs:e.re] {
-			orig = append(orig, dst.orig[s])
+			orig = append(orig, dense[s])
 		}
 		prev = e.end
 	}
-	dst.text = append(out, t[prev:]...)
-	dst.orig = append(orig, dst.orig[prev:]...)
+	return append(out, t[prev:]...), append(orig, dense[prev:]...)
 }
 
 // TestSecondPassAgreesWithReference compares the second pass with its
@@ -282,10 +291,10 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 		var got, want normalized
 		fast.normalize(&got, in)
 		ref.pass1(&want, in)
-		ref.pass2Ref(&want, in)
-		if string(got.text) != string(want.text) || !slices.Equal(got.orig, want.orig) || got.obfuscated != want.obfuscated || got.longDigits != want.longDigits {
-			t.Fatalf("%q: second pass gives %q (obfuscated %d, long digits %v), byte by byte %q (%d, %v)",
-				in, got.text, got.obfuscated, got.longDigits, want.text, want.obfuscated, want.longDigits)
+		wantText, wantOrig := ref.pass2Ref(&want, in)
+		if string(got.text) != string(wantText) || !slices.Equal(got.origs(), wantOrig) || got.obfuscated != want.obfuscated || got.longDigits != want.longDigits {
+			t.Fatalf("%q: second pass gives %q %v (obfuscated %d, long digits %v), byte by byte %q %v (%d, %v)",
+				in, got.text, got.origs(), got.obfuscated, got.longDigits, wantText, wantOrig, want.obfuscated, want.longDigits)
 		}
 	}
 }
@@ -304,7 +313,8 @@ func TestFirstPassAgreesWithReference(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(15, 16))
 	fast, ref := newNormalizer(nil), newNormalizer(nil)
-	var got, want normalized
+	var got normalized
+	var want denseText
 	for range 20000 {
 		var b strings.Builder
 		for k := r.IntN(40); k > 0; k-- {
@@ -314,16 +324,24 @@ func TestFirstPassAgreesWithReference(t *testing.T) {
 		got.invalid, got.obfuscated, want.invalid, want.obfuscated = 0, 0, 0, 0
 		fast.pass1(&got, in)
 		ref.pass1Ref(&want, in)
-		if string(got.text) != string(want.text) || !slices.Equal(got.orig, want.orig) || got.invalid != want.invalid || got.obfuscated != want.obfuscated {
+		if string(got.text) != string(want.text) || !slices.Equal(got.origs(), want.orig) || got.invalid != want.invalid || got.obfuscated != want.obfuscated {
 			t.Fatalf("%q: first pass gives %q %v (invalid %d, obfuscated %d), rune by rune %q %v (%d, %d)",
-				in, got.text, got.orig, got.invalid, got.obfuscated, want.text, want.orig, want.invalid, want.obfuscated)
+				in, got.text, got.origs(), got.invalid, got.obfuscated, want.text, want.orig, want.invalid, want.obfuscated)
 		}
 	}
 }
 
+// denseText is a normalised text with its way back byte by byte, as the
+// first pass first wrote it.
+type denseText struct {
+	text                []byte
+	orig                []int32
+	invalid, obfuscated int
+}
+
 // pass1Ref is the first pass as first written, rune by rune: the
 // definition the fast paths must agree with.
-func (n *normalizer) pass1Ref(dst *normalized, src string) {
+func (n *normalizer) pass1Ref(dst *denseText, src string) {
 	out, orig := dst.text[:0], dst.orig[:0]
 	if cap(out) < len(src)+16 {
 		out = make([]byte, 0, len(src)+len(src)/8+16)
@@ -397,7 +415,7 @@ func (n *normalizer) pass1Ref(dst *normalized, src string) {
 				if int(base)+bs == i {
 					out, orig = out[:k], orig[:k]
 					for _, cr := range norm.NFC.String(src[base:j]) {
-						out, orig = n.emit(out, orig, cr, base)
+						out, orig = emitRef(n, out, orig, cr, base)
 					}
 				}
 			}
@@ -445,4 +463,22 @@ func obfuscatingRef(r rune, out []byte, src string, next int) bool {
 	before := len(out) > 0 && isASCIILetter(out[len(out)-1])
 	after := next < len(src) && isASCIILetter(src[next]|0x20)
 	return before && after || look && (before || after)
+}
+
+func emitRef(n *normalizer, out []byte, orig []int32, r rune, at int32) ([]byte, []int32) {
+	var s string
+	if r < utf8.RuneSelf {
+		out = append(out, asciiFold[r])
+		return out, append(orig, at)
+	}
+	if f, ok := n.fold.lookup(r); ok {
+		s = f
+	} else {
+		s = string(r)
+	}
+	out = append(out, s...)
+	for range len(s) {
+		orig = append(orig, at)
+	}
+	return out, orig
 }
