@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
@@ -23,38 +24,43 @@ func (tb *tokenBits) of(t []byte) *tokenBits {
 		tb.start, tb.alnum, tb.digit = make([]uint64, nw), make([]uint64, nw), make([]uint64, nw)
 	}
 	tb.start, tb.alnum, tb.digit = tb.start[:nw], tb.alnum[:nw], tb.digit[:nw]
-	var tail [8]byte
+	full := len(t) / 64
+	for w := range full {
+		tb.alnum[w], tb.digit[w] = wordBits((*[64]byte)(t[w*64:]))
+	}
+	if full < nw {
+		var tail [64]byte
+		copy(tail[:], t[full*64:])
+		tb.alnum[full], tb.digit[full] = wordBits(&tail)
+	}
 	carry := uint64(0) // whether the last byte of the word before is a letter or digit
-	for w := range nw {
-		var a, d, p uint64
-		for k := 0; k < 64; k += 8 {
-			at := w*64 + k
-			if at >= len(t) {
-				break
-			}
-			var x uint64
-			if at+8 <= len(t) {
-				x = binary.LittleEndian.Uint64(t[at:])
-			} else {
-				tail = [8]byte{}
-				copy(tail[:], t[at:])
-				x = binary.LittleEndian.Uint64(tail[:])
-			}
-			low := x &^ highBits
-			letters := (low + (0x80-'a')*lowBits) &^ (low + (0x80-'z'-1)*lowBits)
-			digits := (low + (0x80-'0')*lowBits) &^ (low + (0x80-'9'-1)*lowBits)
-			plus := ^((low ^ '+'*lowBits) + 0x7f*lowBits)
-			letters &^= x
-			digits &^= x
-			plus &^= x
-			a |= gatherHigh(letters|digits) << k
-			d |= gatherHigh(digits) << k
-			p |= gatherHigh(plus) << k
-		}
-		tb.start[w], tb.alnum[w], tb.digit[w] = a&^(a<<1|carry)|p, a, d
+	for w, a := range tb.alnum {
+		tb.start[w] = a &^ (a<<1 | carry)
 		carry = a >> 63
 	}
+	// Plus signs are rare: each is found by a search of its own.
+	for i := 0; ; i++ {
+		k := bytes.IndexByte(t[i:], '+')
+		if k < 0 {
+			break
+		}
+		i += k
+		tb.start[i>>6] |= 1 << (i & 63)
+	}
 	return tb
+}
+
+// wordBits marks the letters and digits, and the digits, of 64 bytes.
+func wordBits(b *[64]byte) (alnum, digit uint64) {
+	for k := 0; k < 64; k += 8 {
+		x := binary.LittleEndian.Uint64(b[k : k+8])
+		low := x &^ highBits
+		letters := (low + (0x80-'a')*lowBits) &^ (low + (0x80-'z'-1)*lowBits) &^ x
+		digits := (low + (0x80-'0')*lowBits) &^ (low + (0x80-'9'-1)*lowBits) &^ x
+		alnum |= gatherHigh(letters|digits) << k
+		digit |= gatherHigh(digits) << k
+	}
+	return alnum, digit
 }
 
 // gatherHigh packs the top bit of each byte of x into the low byte: byte
