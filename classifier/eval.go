@@ -3,6 +3,7 @@ package classifier
 import (
 	"cmp"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"sort"
 	"unicode/utf8"
@@ -546,21 +547,26 @@ func (st *adState) countries() []string {
 // scriptCounts counts Latin letters and the characters of the scripts
 // written without spaces, which tell their languages apart.
 func scriptCounts(t []byte, counts *[6]int) {
-	// Only lead bytes are inspected: the scripts are told apart by the
-	// first two bytes of their UTF-8 form. Eight ASCII bytes at a time
-	// are counted at once.
-	for i := 0; i < len(t); i++ {
-		for i+8 <= len(t) {
-			w := binary.LittleEndian.Uint64(t[i:])
-			if w&highBits != 0 {
-				break
-			}
-			counts[0] += asciiLetters(w)
-			i += 8
+	// Only lead bytes are looked at: the scripts are told apart by the
+	// first two bytes of their UTF-8 form, and no lead byte is ever read
+	// as the middle of a rune. Eight bytes are counted at once, the byte
+	// after each read beside it for the two-byte tests.
+	i := 0
+	for ; i+9 <= len(t); i += 8 {
+		x := binary.LittleEndian.Uint64(t[i:])
+		next := binary.LittleEndian.Uint64(t[i+1:])
+		counts[0] += bits.OnesCount64(letterBytes(x))
+		if x&highBits == 0 {
+			continue
 		}
-		if i >= len(t) {
-			break
-		}
+		e0, e1 := bytesEqual(x, 0xE0), bytesEqual(x, 0xE1)
+		counts[1] += bits.OnesCount64(e0 & bytesEqual(next|lowBits, 0xB9)) // Thai: E0 B8-B9
+		counts[2] += bits.OnesCount64(e0 & bytesEqual(next|lowBits, 0xBB)) // Lao: E0 BA-BB
+		counts[3] += bits.OnesCount64(e1 & bytesEqual(next|lowBits, 0x81)) // Myanmar: E1 80-81
+		counts[4] += bits.OnesCount64(e1 & bytesEqual(next|lowBits, 0x9F)) // Khmer: E1 9E-9F
+		counts[5] += bits.OnesCount64(bytesBetween(x, 0xE4, 0xE9))         // CJK ideographs
+	}
+	for ; i < len(t); i++ {
 		c := t[i]
 		switch {
 		case c < 0x80:

@@ -63,3 +63,26 @@ func load64(s string, i int) uint64 {
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
+
+// bytesEqual has the top bit of each byte of w that equals c set.
+func bytesEqual(w uint64, c byte) uint64 {
+	x := w ^ uint64(c)*lowBits // the bytes equal to c become zero
+	return ^((x&^highBits + 0x7f*lowBits) | x) & highBits
+}
+
+// bytesBetween has the top bit of each byte of w from lo to hi set; lo
+// and hi must both have their top bit set, or both not.
+func bytesBetween(w uint64, lo, hi byte) uint64 {
+	top := uint64(lo&0x80) * lowBits // the bytes of the other half are out
+	y := w ^ top
+	low := y &^ highBits
+	ge := low + uint64(0x80-lo&0x7f)*lowBits
+	gt := low + uint64(0x80-hi&0x7f-1)*lowBits
+	return ge &^ gt &^ y & highBits
+}
+
+// letterBytes has the top bit of each byte of w that is 'a' to 'z' set.
+func letterBytes(w uint64) uint64 {
+	low := w &^ highBits
+	return (low + (0x80-'a')*lowBits) &^ (low + (0x80-'z'-1)*lowBits) &^ w & highBits
+}

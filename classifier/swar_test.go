@@ -16,7 +16,7 @@ func TestEightBytesAtOnce(t *testing.T) {
 			case 1:
 				b[i] = byte('0' + r.IntN(10))
 			case 2:
-				b[i] = "/09:`az{\xb0\xb9\xe1\xaf @AZ[\x1f\x7f"[r.IntN(18)]
+				b[i] = "/09:`az{\xb0\xb9\xe1\xaf @AZ[\x1f\x7f\xe3\xe4\xe9\xea\xe0"[r.IntN(23)]
 			default:
 				b[i] = byte(r.IntN(128))
 			}
@@ -54,6 +54,28 @@ func TestEightBytesAtOnce(t *testing.T) {
 		}
 		if got := upperBytes(w); ascii && got != upper {
 			t.Fatalf("%q: upperBytes %x, want %x", b, got, upper)
+		}
+		var eq, between, letters8 uint64
+		c := b[r.IntN(8)]
+		for i, x := range b {
+			if x == c {
+				eq |= 0x80 << (8 * i)
+			}
+			if x >= 0xE4 && x <= 0xE9 {
+				between |= 0x80 << (8 * i)
+			}
+			if x >= 'a' && x <= 'z' {
+				letters8 |= 0x80 << (8 * i)
+			}
+		}
+		if got := bytesEqual(w, c); got != eq {
+			t.Fatalf("%q: bytesEqual(%#x) %x, want %x", b, c, got, eq)
+		}
+		if got := bytesBetween(w, 0xE4, 0xE9); got != between {
+			t.Fatalf("%q: bytesBetween %x, want %x", b, got, between)
+		}
+		if got := letterBytes(w); got != letters8 {
+			t.Fatalf("%q: letterBytes %x, want %x", b, got, letters8)
 		}
 		if got := load64(string(b[:]), 0); got != w {
 			t.Fatalf("%q: load64 %x, want %x", b, got, w)
