@@ -767,8 +767,14 @@ func (d *normalized) origSpan(src string, start, end int) (int, int) {
 	if start >= end || end > len(d.text) {
 		return 0, 0
 	}
-	os := d.origAt(start)
-	last := d.origAt(end - 1)
+	// One search for the first byte; the last is nearly always in the
+	// same segment or one of the next few.
+	k := segIndex(d.segs, start)
+	os := origAtSeg(d.segs[k], start)
+	for k+1 < len(d.segs) && int(d.segs[k+1].at) <= end-1 {
+		k++
+	}
+	last := origAtSeg(d.segs[k], end-1)
 	_, size := utf8.DecodeRuneInString(src[last:])
 	oe := last + size
 	for oe < len(src) {
