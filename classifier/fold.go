@@ -21,6 +21,16 @@ type foldTable struct {
 	// folding the rune may undo a trick (obfNever, ...).
 	pages [0x110000 >> 8]*[256]uint32
 	pool  []string
+	// folds has a bit for each rune of the Basic Multilingual Plane that
+	// has an entry: eight kilobytes, so the test for the runes of
+	// Chinese, Thai and the rest, nearly all of which read as
+	// themselves, stays in the fastest cache.
+	folds [0x10000 / 64]uint64
+}
+
+// foldsBMP reports whether rune r, below 0x10000, has an entry.
+func (t *foldTable) foldsBMP(r rune) bool {
+	return t.folds[r>>6]>>(r&63)&1 != 0
 }
 
 // How folding a rune may undo a trick to hide a word from filters; see
@@ -68,6 +78,9 @@ func (t *foldTable) set(r rune, s string, index map[string]uint32) {
 		index[s] = i
 	}
 	p[r&0xff] = i | obfuscationKind(r)<<obfShift
+	if r < 0x10000 {
+		t.folds[r>>6] |= 1 << (r & 63)
+	}
 }
 
 // obfuscationKind sorts a rune by how folding it may undo a trick: a

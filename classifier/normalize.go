@@ -169,7 +169,7 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		if cap(out)-len(out) < len(src)-i+64 {
 			out = append(make([]byte, 0, 2*cap(out)+len(src)-i+64), out...)
 		}
-		if size == 3 && n.fold.entry(r) == 0 {
+		if size == 3 && !n.fold.foldsBMP(r) {
 			// A run of runes of three bytes that read as themselves, the
 			// bulk of Chinese, Thai, Lao, Khmer and Burmese text, is
 			// copied in a loop of its own, in one segment. Copies never
@@ -188,7 +188,7 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 					c0 == 0xE0 && c1 < 0xA0 || c0 == 0xED && c1 > 0x9F {
 					break // not a valid three-byte rune: the general path
 				}
-				if n.fold.entry(rune(c0&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F)) != 0 {
+				if n.fold.foldsBMP(rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)) {
 					break
 				}
 			}

@@ -482,3 +482,14 @@ func emitRef(n *normalizer, out []byte, orig []int32, r rune, at int32) ([]byte,
 	}
 	return out, orig
 }
+
+// TestFoldBitmapMatchesTable: the bitmap the first pass tests runes of
+// three bytes against must say exactly which runes have an entry.
+func TestFoldBitmapMatchesTable(t *testing.T) {
+	ft := theFoldTable()
+	for r := rune(0); r < 0x10000; r++ {
+		if got, want := ft.foldsBMP(r), ft.entry(r) != 0; got != want {
+			t.Fatalf("%U: bitmap says %v, table %v", r, got, want)
+		}
+	}
+}
