@@ -74,6 +74,7 @@ type node struct {
 	re        *regexp.Regexp
 	gates     []int32
 	gateDigit bool
+	reDigit   bool // every match of re has a digit
 	cond      *condition
 }
 
@@ -431,6 +432,7 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 			b.fail(rs.file, ns.line, rs.id, "regex %q: %v", ns.regex, err)
 		}
 		n.re = re
+		n.reDigit = needsDigit(ns.regex)
 		n.gateDigit = ns.gateDigit
 		if len(ns.gate) > 0 {
 			id := b.newList(fmt.Sprintf("gate of rule %s line %d", rs.id, ns.line))

@@ -405,6 +405,9 @@ const regexWindow = 64
 // regexIn adds the regex's matches in t[from:to] of field f.
 func (st *adState) regexIn(n *node, f, from, to int) {
 	t := st.f[f].text[from:to]
+	if n.reDigit && !hasDigit(t) {
+		return // the regex cannot match here
+	}
 	for _, loc := range n.re.FindAllIndex(t, maxRegexMatches) {
 		if loc[1] > loc[0] {
 			st.spans = append(st.spans, spanRef{field: int8(f), start: int32(from + loc[0]), end: int32(from + loc[1])})
@@ -510,10 +513,8 @@ func (st *adState) negated(m spanRef) bool {
 
 func (st *adState) hasDigits() bool {
 	for f := range nFields {
-		for _, c := range st.f[f].text {
-			if isASCIIDigit(c) {
-				return true
-			}
+		if hasDigit(st.f[f].text) {
+			return true
 		}
 	}
 	return false

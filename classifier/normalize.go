@@ -787,7 +787,13 @@ func (d *normalized) origSpan(src string, start, end int) (int, int) {
 	return os, oe
 }
 
+// hasDigit reports whether b has an ASCII digit, eight bytes at a time.
 func hasDigit(b []byte) bool {
+	for ; len(b) >= 8; b = b[8:] {
+		if hasDigitByte(binary.LittleEndian.Uint64(b)) {
+			return true
+		}
+	}
 	for _, c := range b {
 		if isASCIIDigit(c) {
 			return true

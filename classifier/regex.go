@@ -63,3 +63,54 @@ func checkRepeats(re *syntax.Regexp, inUnbounded bool) error {
 	}
 	return nil
 }
+
+// needsDigit reports whether every match of regex s has an ASCII digit
+// in it: then text without one need not be searched. It errs on the side
+// of false.
+func needsDigit(s string) bool {
+	tree, err := syntax.Parse(s, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	return matchesNeedDigit(tree)
+}
+
+func matchesNeedDigit(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if r >= '0' && r <= '9' {
+				return true
+			}
+		}
+	case syntax.OpCharClass:
+		// pairs of bounds; all within the digits
+		if len(re.Rune) == 0 {
+			return false
+		}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] < '0' || re.Rune[i+1] > '9' {
+				return false
+			}
+		}
+		return true
+	case syntax.OpCapture, syntax.OpPlus:
+		return matchesNeedDigit(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min >= 1 && matchesNeedDigit(re.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if matchesNeedDigit(sub) {
+				return true
+			}
+		}
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !matchesNeedDigit(sub) {
+				return false
+			}
+		}
+		return len(re.Sub) > 0
+	}
+	return false
+}

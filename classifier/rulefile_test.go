@@ -3,6 +3,7 @@ package classifier
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,6 +78,39 @@ func TestRegexBounds(t *testing.T) {
 			t.Errorf("%q refused: %v", tc.re, err)
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("%q: error %v, want one saying %q", tc.re[:min(len(tc.re), 20)], err, tc.want)
+		}
+	}
+}
+
+// TestNeedsDigit: a regex is skipped on text without a digit only when
+// none of its matches can lack one.
+func TestNeedsDigit(t *testing.T) {
+	for _, tc := range []struct {
+		re   string
+		want bool
+	}{
+		{`[0-9]{2} ?wpm`, true},
+		{`(?:\$|usd) ?[0-9]`, true},
+		{`(?:age|aged)[^0-9]{0,12}1[6-9]|(?:18|20) ?(?:yrs|years)`, true},
+		{`usd|[0-9]+`, false},
+		{`[0-9]*x`, false},
+		{`[0-9a]`, false},
+		{`\d{3}`, true},
+		{`(1|2)?x`, false},
+		{`x(?:1+|2{1,3})`, true},
+		{`x(?:1|)`, false},
+		{`[^0-9]+`, false},
+	} {
+		if got := needsDigit(tc.re); got != tc.want {
+			t.Errorf("needsDigit(%q) = %v, want %v", tc.re, got, tc.want)
+		}
+		// Whatever it says, a regex that needs a digit must not match
+		// text without one.
+		re := regexp.MustCompile(tc.re)
+		for _, text := range []string{"x", "age 18 years", "age eighteen years", "usd", "$ 5", "xx wpm", "a", ""} {
+			if needsDigit(tc.re) && !strings.ContainsAny(text, "0123456789") && re.MatchString(text) {
+				t.Errorf("%q matches %q, which has no digit", tc.re, text)
+			}
 		}
 	}
 }
