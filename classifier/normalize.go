@@ -413,19 +413,26 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			if start < pos {
 				continue
 			}
-			if run := ^tb.alnum[w] >> (start & 63); t[start] >= 'a' && run != 0 {
-				// A word of letters that ends in this word of bits. Most
-				// are two letters or more, with no digit, no leetspeak
-				// symbol after them and not the shape of a number word:
-				// nothing to do, decided with one branch.
-				l := bits.TrailingZeros64(run)
-				e := start + l
+			if t[start] >= 'a' {
+				// A word that starts with a letter. Most are two letters
+				// or more, with no digit, no leetspeak symbol after them
+				// and not the shape of a number word: nothing to do,
+				// decided with one branch.
+				var e int
+				var noDigit bool
+				if run := ^tb.alnum[w] >> (start & 63); run != 0 {
+					e = start + bits.TrailingZeros64(run)
+					noDigit = tb.digit[w]>>(start&63)&(1<<(e-start)-1) == 0
+				} else { // it goes on in the next word of bits
+					e = tb.runEnd(start, len(t))
+					noDigit = tb.digitsAcross(start, e) == 0
+				}
+				l := e - start
 				var after byte
 				if e < len(t) {
 					after = t[e]
 				}
-				if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 &&
-					tb.digit[w]>>(start&63)&(1<<l-1) == 0 {
+				if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 && noDigit {
 					pos = e
 					continue
 				}
