@@ -51,6 +51,13 @@ type pattern struct {
 	targets     []target
 }
 
+// patternHot is what the scan reads of a pattern for each match: its
+// length, its word boundaries and where its targets are in pack.targets.
+type patternHot struct {
+	len, from, to int32
+	left, right   bool
+}
+
 type nodeKind uint8
 
 const (
@@ -100,11 +107,15 @@ type place struct {
 
 // pack is a compiled rule pack: immutable, shared by every Classify call.
 type pack struct {
-	hash      string
-	files     []string
-	known     map[string]bool
-	ac        *automaton
-	patterns  []pattern
+	hash     string
+	files    []string
+	known    map[string]bool
+	ac       *automaton
+	patterns []pattern
+	// hot is what a scan reads of each pattern, packed; targets holds
+	// the patterns' targets one after another.
+	hot       []patternHot
+	targets   []target
 	lists     []string // list names, for messages
 	negation  int32    // list of negation cues, or -1
 	rules     []*rule
@@ -221,8 +232,12 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		return nil, errors.Join(b.errs...)
 	}
 	pats := make([][]byte, len(b.p.patterns))
+	b.p.hot = make([]patternHot, len(b.p.patterns))
 	for i, p := range b.p.patterns {
 		pats[i] = []byte(p.text)
+		from := int32(len(b.p.targets))
+		b.p.targets = append(b.p.targets, p.targets...)
+		b.p.hot[i] = patternHot{len: int32(len(p.text)), from: from, to: int32(len(b.p.targets)), left: p.left, right: p.right}
 	}
 	ac, err := buildAutomaton(pats)
 	if err != nil {

@@ -180,9 +180,9 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32) {
 	}
 	t := st.f[f].text
 	for _, m := range ms {
-		pat := &p.patterns[m.pat]
+		pat := p.hot[m.pat]
 		end := int(m.end - base)
-		start := end - len(pat.text)
+		start := end - int(pat.len)
 		if pat.left && start > 0 && wordRuneBefore(t, start) {
 			continue
 		}
@@ -191,7 +191,7 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32) {
 		}
 		sr := spanRef{field: int8(f), start: int32(start), end: int32(end)}
 		mi := int32(-1)
-		for _, tg := range pat.targets {
+		for _, tg := range p.targets[pat.from:pat.to] {
 			switch tg.kind {
 			case tLang:
 				st.langHits[tg.id]++
