@@ -241,6 +241,24 @@ const streams = 4
 type scanScratch struct {
 	tails [streams - 1][]acMatch
 	parts fourParts
+	// filter, when set, drops the matches whose word boundaries do not
+	// hold as they are found; raw counts them all.
+	filter *boundFilter
+	raw    int
+}
+
+// boundFilter checks a match's word boundaries in the text scanned.
+type boundFilter struct {
+	text []byte
+	hot  []patternHot
+}
+
+// fits reports whether pattern p, ending at text[end], has the word
+// boundaries it needs.
+func (f *boundFilter) fits(p int32, end int) bool {
+	h := f.hot[p]
+	start := end - int(h.len)
+	return !(h.left && start > 0 && wordRuneBefore(f.text, start) || h.right && end < len(f.text) && wordRuneAt(f.text, end))
 }
 
 // scanWith is scan with scratch buffers.
@@ -260,12 +278,9 @@ func (a *automaton) scanWith(text []byte, dst []acMatch, limit int, sc *scanScra
 		if v&1 == 0 {
 			continue
 		}
-		s := v >> 1
-		for _, p := range a.outs[a.outStart[s]:a.outStart[s+1]] {
-			if len(dst) >= limit {
-				return dst, true
-			}
-			dst = append(dst, acMatch{pat: p, end: int32(i + 1)})
+		var stop bool
+		if dst, stop = a.emitState(dst, int(v>>1), i, limit, sc); stop {
+			return dst, true
 		}
 	}
 	return dst, false
@@ -287,7 +302,7 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 	n := len(text)
 	ov := a.maxLen - 1
 	if n < ov+64 {
-		return a.scanFullFrom(text, 0, 0, dst, limit)
+		return a.scanFullFrom(text, 0, 0, dst, limit, sc)
 	}
 	l := (n - ov) / streams // each later part's length
 	s1, s2, s3 := n-3*l, n-2*l, n-l
@@ -308,7 +323,7 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 		}
 		if v0&1 != 0 {
 			var stop bool
-			if dst, stop = a.emit(dst, v0, i, limit); stop {
+			if dst, stop = a.emit(dst, v0, i, limit, sc); stop {
 				return dst, true
 			}
 		}
@@ -316,20 +331,20 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 			continue // the later parts' lead-in
 		}
 		if v1&1 != 0 {
-			t1, _ = a.emit(t1, v1, d1+i, limit+1)
+			t1, _ = a.emit(t1, v1, d1+i, limit+1, sc)
 		}
 		if v2&1 != 0 {
-			t2, _ = a.emit(t2, v2, d2+i, limit+1)
+			t2, _ = a.emit(t2, v2, d2+i, limit+1, sc)
 		}
 		if v3&1 != 0 {
-			t3, _ = a.emit(t3, v3, d3+i, limit+1)
+			t3, _ = a.emit(t3, v3, d3+i, limit+1, sc)
 		}
 	}
 	sc.tails = [streams - 1][]acMatch{t1, t2, t3}
 	// The first part's last few bytes, left when n-ov is not a multiple
 	// of four.
 	var stop bool
-	if dst, stop = a.scanFullFrom(text[:s1], ov+l, v0, dst, limit); stop {
+	if dst, stop = a.scanFullFrom(text[:s1], ov+l, v0, dst, limit, sc); stop {
 		return dst, true
 	}
 	for _, tail := range sc.tails {
@@ -378,7 +393,7 @@ func (ps *fourParts) run(i int, v0, v1, v2, v3 uint32) (int, uint32, uint32, uin
 }
 
 // scanFullFrom scans text[from:] from encoded state v, one stream.
-func (a *automaton) scanFullFrom(text []byte, from int, v uint32, dst []acMatch, limit int) ([]acMatch, bool) {
+func (a *automaton) scanFullFrom(text []byte, from int, v uint32, dst []acMatch, limit int, sc *scanScratch) ([]acMatch, bool) {
 	full, classes := a.full, &a.classes
 	for i := from; i < len(text); i++ {
 		v = full[v>>1+uint32(classes[text[i]])]
@@ -386,16 +401,32 @@ func (a *automaton) scanFullFrom(text []byte, from int, v uint32, dst []acMatch,
 			continue
 		}
 		var stop bool
-		if dst, stop = a.emit(dst, v, i, limit); stop {
+		if dst, stop = a.emit(dst, v, i, limit, sc); stop {
 			return dst, true
 		}
 	}
 	return dst, false
 }
 
-func (a *automaton) emit(dst []acMatch, v uint32, i, limit int) ([]acMatch, bool) {
+// emit appends the patterns encoded state v ends, which end at text[i];
+// it stops at limit. With a filter in sc, matches whose word boundaries do
+// not hold are counted and dropped.
+func (a *automaton) emit(dst []acMatch, v uint32, i, limit int, sc *scanScratch) ([]acMatch, bool) {
 	s, _ := bits.Mul64(uint64(v>>1), a.rowMagic)
-	for _, p := range a.outs[a.outStart[s]:a.outStart[s+1]] {
+	return a.emitState(dst, int(s), i, limit, sc)
+}
+
+// emitState is emit for state s, by number.
+func (a *automaton) emitState(dst []acMatch, s, i, limit int, sc *scanScratch) ([]acMatch, bool) {
+	outs := a.outs[a.outStart[s]:a.outStart[s+1]]
+	f := sc.filter
+	if f != nil {
+		sc.raw += len(outs)
+	}
+	for _, p := range outs {
+		if f != nil && !f.fits(p, i+1) {
+			continue
+		}
 		if len(dst) >= limit {
 			return dst, true
 		}

@@ -190,7 +190,7 @@ func TestAutomatonScanKeepsOrder(t *testing.T) {
 					copy(text[end+1-len(longest):], longest)
 				}
 			}
-			want, _ := a.scanFullFrom(text, 0, 0, nil, 1<<30)
+			want, _ := a.scanFullFrom(text, 0, 0, nil, 1<<30, &scanScratch{})
 			got, stopped := a.scanWith(text, nil, 1<<30, &sc)
 			if stopped || !slices.Equal(got, want) {
 				t.Fatalf("round %d, %d bytes: %d matches (stopped %v), one pass finds %d", round, n, len(got), stopped, len(want))

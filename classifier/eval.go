@@ -41,6 +41,7 @@ type adState struct {
 	ac        []acMatch
 	acScratch scanScratch
 	joined    []byte // the fields' texts, each ended by fieldSep
+	filter    boundFilter
 	matches   []match
 	listHead  []int32 // per list: first link, or -1
 	linkNext  []int32
@@ -132,12 +133,18 @@ func (st *adState) scan() {
 	}
 	at[nFields] = int32(len(joined))
 	st.joined = joined
-	// Each field may add at most maxMatchesPerAd matches, so this many
-	// are enough unless some field has more, which the per-field limits
-	// below then cut; past it, the fields are scanned one by one.
+	// Matches are checked for their word boundaries as they are found,
+	// so that those that fail cost no more. The separators stand where a
+	// field's own ends would, so the checks read the same. An ad with so
+	// many matches that some would be cut is scanned again field by
+	// field, where the cut falls on matches as found, as it always has.
+	sc := &st.acScratch
+	st.filter = boundFilter{text: joined, hot: p.hot}
+	sc.filter, sc.raw = &st.filter, 0
 	var stopped bool
-	st.ac, stopped = p.ac.scanWith(joined, st.ac[:0], nFields*maxMatchesPerAd, &st.acScratch)
-	if stopped {
+	st.ac, stopped = p.ac.scanWith(joined, st.ac[:0], nFields*maxMatchesPerAd, sc)
+	sc.filter = nil
+	if stopped || sc.raw >= maxMatchesPerAd {
 		st.scanFieldByField()
 		return
 	}
@@ -149,7 +156,7 @@ func (st *adState) scan() {
 		for k < len(ms) && ms[k].end <= at[f+1]-1 {
 			k++
 		}
-		st.addMatches(f, ms[:k], at[f])
+		st.addMatches(f, ms[:k], at[f], true)
 		ms = ms[k:]
 	}
 }
@@ -164,15 +171,16 @@ func (st *adState) scanFieldByField() {
 		var stopped bool
 		st.ac, stopped = st.p.ac.scanWith(st.f[f].text, st.ac[:0], maxMatchesPerAd-len(st.matches), &st.acScratch)
 		st.capped = st.capped || stopped
-		st.addMatches(f, st.ac, 0)
+		st.addMatches(f, st.ac, 0, false)
 	}
 }
 
 // addMatches files the automaton's matches in field f (their ends
 // offset by base) under the lists, places, job types, languages,
-// nationalities and channels their keywords belong to. At most
+// nationalities and channels their keywords belong to, unless their word
+// boundaries do not hold (checked says they were). At most
 // maxMatchesPerAd of the ad's matches are read.
-func (st *adState) addMatches(f int, ms []acMatch, base int32) {
+func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 	p := st.p
 	if limit := maxMatchesPerAd - len(st.matches); len(ms) > limit {
 		ms = ms[:limit]
@@ -183,10 +191,7 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32) {
 		pat := p.hot[m.pat]
 		end := int(m.end - base)
 		start := end - int(pat.len)
-		if pat.left && start > 0 && wordRuneBefore(t, start) {
-			continue
-		}
-		if pat.right && end < len(t) && wordRuneAt(t, end) {
+		if !checked && (pat.left && start > 0 && wordRuneBefore(t, start) || pat.right && end < len(t) && wordRuneAt(t, end)) {
 			continue
 		}
 		sr := spanRef{field: int8(f), start: int32(start), end: int32(end)}

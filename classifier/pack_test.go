@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,5 +129,53 @@ func checkRuleNeeds(t *testing.T, c *Classifier) {
 	}
 	if fired == 0 || skipped == 0 {
 		t.Errorf("%d rules fired and %d were skipped: the test shows nothing", fired, skipped)
+	}
+}
+
+// TestScanAgreesFieldByField: the scan reads all fields at once and
+// drops matches whose word boundaries fail as it finds them; what it
+// files must be exactly what scanning each field alone and checking
+// afterwards files, the way matches were always read, up to the limit of
+// matches an ad may have and past it.
+func TestScanAgreesFieldByField(t *testing.T) {
+	c := shippedClassifier(t)
+	p := c.cur.Load().p
+	data, err := os.ReadFile(filepath.Join("testdata", "verdicts", "ads.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ads []ad.Raw
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r ad.Raw
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		ads = append(ads, r)
+	}
+	// Floods of matches around the limit, many failing their word
+	// boundaries ("wa" inside "swap"), some not.
+	for _, n := range []int{3000, 6600, 6700, 9000} {
+		ads = append(ads, ad.Raw{Title: "visa swap", Body: strings.Repeat("swap wa visa ", n), Location: "tele wa"})
+	}
+	joined, alone := newAdState(p), newAdState(p)
+	for i := range ads {
+		r := &ads[i]
+		for _, st := range []*adState{joined, alone} {
+			st.reset()
+			st.src = [nFields]string{r.Title, r.Body, r.Location, r.Salary, r.Company}
+		}
+		joined.scan()
+		for f := range nFields {
+			alone.norm.normalize(&alone.f[f], alone.src[f])
+		}
+		alone.scanFieldByField()
+		if !slices.Equal(joined.matches, alone.matches) || !slices.Equal(joined.listHead, alone.listHead) ||
+			!slices.Equal(joined.linkNext, alone.linkNext) || !slices.Equal(joined.linkMatch, alone.linkMatch) ||
+			!slices.Equal(joined.placeHits, alone.placeHits) || !slices.Equal(joined.jobHits, alone.jobHits) ||
+			!slices.Equal(joined.channelHits, alone.channelHits) || !slices.Equal(joined.natHits, alone.natHits) ||
+			!slices.Equal(joined.langHits, alone.langHits) || joined.channels != alone.channels || joined.capped != alone.capped {
+			t.Fatalf("ad %d (%.60q): the joined scan files %d matches (capped %v), field by field %d (capped %v)",
+				i, r.Title+" "+r.Body, len(joined.matches), joined.capped, len(alone.matches), alone.capped)
+		}
 	}
 }
