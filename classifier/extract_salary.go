@@ -399,6 +399,7 @@ type salaryWords struct {
 	prefixLast        [256][]int // indexes into periodPrefixes, by last byte
 	salaryCues        *cueSet
 	feeCues           *cueSet
+	rangeFirst        [256][]string // rangeSeps by first byte, in order
 }
 
 type currencyWord struct{ word, code string }
@@ -423,6 +424,9 @@ var theSalaryWords = sync.OnceValue(func() *salaryWords {
 		w.prefixLast[last] = append(w.prefixLast[last], i)
 	}
 	w.salaryCues, w.feeCues = newCueSet(salaryCues), newCueSet(feeCues)
+	for _, s := range rangeSeps {
+		w.rangeFirst[s[0]] = append(w.rangeFirst[s[0]], s)
+	}
 	return w
 })
 
@@ -519,9 +523,16 @@ func periodAfter(t []byte, i int) (string, int) {
 	return "", i
 }
 
+// rangeSeps join the two ends of a range ("16-19 jt", "8k~35k", "1000
+// to 1400"), in the order they are tried.
+var rangeSeps = []string{"-", "~", "to", "hingga", "sampai", "đến", "tới", "ถึง", "至", "到", "hanggang", "–"}
+
 func rangeSep(t []byte, i int) int {
 	j := skipSpaces(t, i)
-	for _, s := range []string{"-", "~", "to", "hingga", "sampai", "đến", "tới", "ถึง", "至", "到", "hanggang", "–"} {
+	if j >= len(t) {
+		return i
+	}
+	for _, s := range theSalaryWords().rangeFirst[t[j]] {
 		if hasWordAt(t, j, s) {
 			return skipSpaces(t, j+len(s))
 		}
