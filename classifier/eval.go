@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
-	"sort"
 	"unicode/utf8"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
@@ -290,10 +289,7 @@ func (st *adState) eval(n *node) bool {
 				st.windows = append(st.windows, spanRef{field: m.field, start: max(0, m.start-regexWindow), end: m.end + regexWindow})
 			}
 		}
-		sort.Slice(st.windows, func(i, j int) bool {
-			a, b := st.windows[i], st.windows[j]
-			return a.field < b.field || a.field == b.field && a.start < b.start
-		})
+		slices.SortFunc(st.windows, byFieldStart)
 		for i := 0; i < len(st.windows); {
 			w := st.windows[i]
 			j := i + 1
@@ -372,12 +368,9 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 		}
 	}
 	cands := st.within[base:]
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].field != cands[j].field {
-			return cands[i].field < cands[j].field
-		}
-		return cands[i].start < cands[j].start
-	})
+	// slices.SortFunc is sort.Slice's algorithm, so ties end up in the
+	// order they always have.
+	slices.SortFunc(cands, func(a, b withinSpan) int { return byFieldStart(a.spanRef, b.spanRef) })
 	need := len(n.children)
 	for i := range cands {
 		var seen uint64
@@ -402,6 +395,14 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 	}
 	st.spans = st.spans[:mark]
 	return false
+}
+
+// byFieldStart orders spans by field, then start.
+func byFieldStart(a, b spanRef) int {
+	if a.field != b.field {
+		return cmp.Compare(a.field, b.field)
+	}
+	return cmp.Compare(a.start, b.start)
 }
 
 // regexWindow is how far around a gate match a regex reads, in bytes.
