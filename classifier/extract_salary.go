@@ -141,7 +141,12 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	for _, f := range [...]int{3, 0, 1} {
 		t := st.f[f].text
 		for i := 0; i < len(t); i++ {
-			// Amounts start at a digit: skip eight bytes at a time to one.
+			// Amounts start at a digit: skip 32, then eight bytes at a
+			// time to one.
+			for i+32 <= len(t) && digitBytes(binary.LittleEndian.Uint64(t[i:]))|digitBytes(binary.LittleEndian.Uint64(t[i+8:]))|
+				digitBytes(binary.LittleEndian.Uint64(t[i+16:]))|digitBytes(binary.LittleEndian.Uint64(t[i+24:])) == 0 {
+				i += 32
+			}
 			for i+8 <= len(t) && !hasDigitByte(binary.LittleEndian.Uint64(t[i:])) {
 				i += 8
 			}

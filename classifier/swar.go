@@ -22,11 +22,15 @@ func asciiLetters(w uint64) int {
 // hasDigitByte reports whether any of the eight bytes in w is an ASCII
 // digit. The top bit of each byte is set aside first, so the sums stay
 // within their byte; a byte with its top bit set is never a digit.
-func hasDigitByte(w uint64) bool {
+func hasDigitByte(w uint64) bool { return digitBytes(w) != 0 }
+
+// digitBytes has the top bit of each byte of w that is an ASCII digit
+// set.
+func digitBytes(w uint64) uint64 {
 	low := w &^ highBits
 	ge := low + (0x80-'0')*lowBits // top bit set: the low seven bits are >= '0'
 	gt := low + (0x80-'9'-1)*lowBits
-	return ge&^gt&^w&highBits != 0
+	return ge &^ gt &^ w & highBits
 }
 
 // spaceBytes has the top bit of each byte of w that is a space set, and
