@@ -11,6 +11,7 @@
 package classifier
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -22,7 +23,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -406,17 +406,22 @@ func (st *adState) appendAdSpans() {
 
 // rawContact reads a contact the crawler found beside the text.
 func (st *adState) rawContact(raw string) {
-	var nt normalized
-	st.norm.normalize(&nt, raw)
-	before := len(st.contacts)
-	for kind, link := range map[int]string{chTelegram: "t.me/", chWhatsApp: "wa.me/", chLine: "line.me/"} {
-		if strings.Contains(string(nt.text), link) {
-			st.channels |= 1 << kind
+	nt := &st.rawNorm
+	st.norm.normalize(nt, raw)
+	before := len(st.contactRefs)
+	for _, link := range [...]struct {
+		kind   int
+		prefix string
+	}{{chTelegram, "t.me/"}, {chWhatsApp, "wa.me/"}, {chLine, "line.me/"}} {
+		if bytes.Contains(nt.text, []byte(link.prefix)) {
+			st.channels |= 1 << link.kind
 		}
 	}
 	extractContactsIn(st, nt.text, true)
-	if len(st.contacts) == before && len(raw) <= 128 {
-		st.addContact("url", raw)
+	if len(st.contactRefs) == before && len(raw) <= 128 {
+		from := len(st.contactText)
+		st.contactText = append(st.contactText, raw...)
+		st.commitContact("url", from)
 	}
 }
 
@@ -458,9 +463,7 @@ func (st *adState) extracted() ad.Extracted {
 		return all[from:ends[k]:ends[k]]
 	}
 	x := ad.Extracted{Salary: st.salary, Countries: part(0), Places: part(1), JobTypes: part(2), Languages: part(3), Nationalities: part(4)}
-	if len(st.contacts) > 0 {
-		x.Contacts = slices.Clone(st.contacts)
-	}
+	x.Contacts = st.verdictContacts()
 	return x
 }
 

@@ -61,7 +61,11 @@ type adState struct {
 	natHits     []int32
 	langHits    []int
 	channels    uint32
-	contacts    []ad.Contact
+	// contactRefs are the contacts found, their values one after another
+	// in contactText.
+	contactRefs []contactRef
+	contactText []byte
+	rawNorm     normalized // a contact the crawler gave, normalised
 	salary      *ad.Salary
 	salarySpan  spanRef
 	obfuscation int
@@ -104,7 +108,7 @@ func (st *adState) reset() {
 	st.ac, st.matches = st.ac[:0], st.matches[:0]
 	st.linkNext, st.linkMatch, st.spans = st.linkNext[:0], st.linkMatch[:0], st.spans[:0]
 	st.placeHits, st.jobHits, st.natHits, st.channelHits = st.placeHits[:0], st.jobHits[:0], st.natHits[:0], st.channelHits[:0]
-	st.contacts = st.contacts[:0]
+	st.contactRefs, st.contactText = st.contactRefs[:0], st.contactText[:0]
 	st.channels, st.salary, st.obfuscation, st.capped = 0, nil, 0, false
 	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = st.langs[:0], false, st.nats[:0], false, -1
 	st.ctry, st.ctryDone = st.ctry[:0], false
@@ -689,13 +693,13 @@ func (st *adState) nationalities() []string {
 			add(c)
 		}
 	}
-	for _, ct := range st.contacts {
-		v := ct.Value
+	for _, ct := range st.contactRefs {
+		v := st.contactText[ct.from:ct.to]
 		if len(v) < 4 || v[0] != '+' {
 			continue
 		}
 		for code, c := range phoneCountry {
-			if len(v) > len(code)+1 && v[1:1+len(code)] == code && !slices.Contains(dest, c) {
+			if len(v) > len(code)+1 && string(v[1:1+len(code)]) == code && !slices.Contains(dest, c) {
 				add(c)
 			}
 		}

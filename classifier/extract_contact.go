@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
 )
@@ -73,18 +72,23 @@ func extractContactsIn(st *adState, t []byte, phones bool) {
 			i = at + 1
 			if at > 0 && isHandleByte(t[at-1]) {
 				if d := domainAfter(t, at+1); d > at+1 {
-					st.addContact("email", strings.TrimSpace(string(t[localStart(t, at):d])))
+					from := len(st.contactText)
+					st.contactText = append(st.contactText, bytes.TrimSpace(t[localStart(t, at):d])...)
+					st.commitContact("email", from)
 					st.channels |= 1 << chEmail
 					i = d
 				}
 				continue
 			}
-			h, end := handleAfter(t, at+1)
-			if len(h) < 3 {
+			from := len(st.contactText)
+			var end int
+			st.contactText, end = handleAfter(append(st.contactText, '@'), t, at+1)
+			if len(st.contactText)-from-1 < 3 {
+				st.contactText = st.contactText[:from]
 				continue
 			}
 			kind := nearestChannel(t, at, chTelegram)
-			st.addContact(channelNames[kind], "@"+h)
+			st.commitContact(channelNames[kind], from)
 			st.channels |= 1 << kind
 			i = end
 		}
@@ -103,11 +107,15 @@ func extractContactsIn(st *adState, t []byte, phones bool) {
 					break
 				}
 				i += j + len(link.prefix)
-				h, end := handleAfter(t, i)
-				if len(h) >= 3 {
-					st.addContact(channelNames[link.kind], link.prefix+h)
+				from := len(st.contactText)
+				var end int
+				st.contactText, end = handleAfter(append(st.contactText, link.prefix...), t, i)
+				if len(st.contactText)-from-len(link.prefix) >= 3 {
+					st.commitContact(channelNames[link.kind], from)
 					st.channels |= 1 << link.kind
 					i = end
+				} else {
+					st.contactText = st.contactText[:from]
 				}
 			}
 		}
@@ -141,7 +149,9 @@ func extractPhones(st *adState, t []byte) {
 			if kind == chWhatsApp || kind == chLine || kind == chTelegram {
 				name = channelNames[kind]
 			}
-			st.addContact(name, string(t[i:k]))
+			from := len(st.contactText)
+			st.contactText = append(st.contactText, t[i:k]...)
+			st.commitContact(name, from)
 			st.channels |= 1 << kind
 		}
 		i = k
@@ -152,7 +162,7 @@ func extractPhones(st *adState, t []byte) {
 // short distance, or def.
 func nearestChannel(t []byte, at, def int) int {
 	from := max(0, at-40)
-	window := string(t[from:at])
+	window := t[from:at]
 	best, bestPos, bestLen := def, -1, 0
 	// Kinds in a fixed order, and of two words at the same place the
 	// longer ("telepon", not "tele"), so the same ad always reads the same.
@@ -164,7 +174,7 @@ func nearestChannel(t []byte, at, def int) int {
 			if w == "" || w[len(w)-1] == '*' {
 				continue
 			}
-			if p := strings.LastIndex(window, w); p > bestPos || p == bestPos && p >= 0 && len(w) > bestLen {
+			if p := lastIndex(window, w); p > bestPos || p == bestPos && p >= 0 && len(w) > bestLen {
 				best, bestPos, bestLen = kind, p, len(w)
 			}
 		}
@@ -174,9 +184,10 @@ func nearestChannel(t []byte, at, def int) int {
 
 func isHandleByte(c byte) bool { return isASCIIAlnum(c) || c == '_' || c == '.' }
 
-// handleAfter reads a handle starting at i, skipping a space after the @
-// and joining parts split by spaces around underscores ("encoder _ abroad").
-func handleAfter(t []byte, i int) (string, int) {
+// handleAfter appends to dst the handle starting at t[i], skipping a
+// space after the @ and joining parts split by spaces around underscores
+// ("encoder _ abroad"), at most 40 bytes of it.
+func handleAfter(dst, t []byte, i int) ([]byte, int) {
 	for i < len(t) && t[i] == ' ' {
 		i++
 	}
@@ -186,23 +197,33 @@ func handleAfter(t []byte, i int) (string, int) {
 			i++
 		}
 	}
-	var b []byte
-	for i < len(t) && len(b) < 40 {
+	n := 0 // bytes of the handle so far
+	for i < len(t) && n < 40 {
 		c := t[i]
 		switch {
 		case isASCIIAlnum(c) || c == '_':
-			b = append(b, c)
-			i++
 		case c == '.' && i+1 < len(t) && isASCIIAlnum(t[i+1]):
-			b = append(b, c)
+		case c == ' ' && n > 0 && (dst[len(dst)-1] == '_' || i+1 < len(t) && t[i+1] == '_'):
 			i++
-		case c == ' ' && len(b) > 0 && (b[len(b)-1] == '_' || i+1 < len(t) && t[i+1] == '_'):
-			i++
+			continue
 		default:
-			return string(b), i
+			return dst, i
+		}
+		dst = append(dst, c)
+		n++
+		i++
+	}
+	return dst, i
+}
+
+// lastIndex is strings.LastIndex for a byte slice, without a copy.
+func lastIndex(b []byte, s string) int {
+	for i := len(b) - len(s); i >= 0; i-- {
+		if string(b[i:i+len(s)]) == s {
+			return i
 		}
 	}
-	return string(b), i
+	return -1
 }
 
 func localStart(t []byte, at int) int {
@@ -231,13 +252,39 @@ func domainAfter(t []byte, i int) int {
 	return j
 }
 
-func (st *adState) addContact(kind, value string) {
-	for _, c := range st.contacts {
-		if c.Kind == kind && c.Value == value {
+// contactRef is a contact found: its value is contactText[from:to].
+type contactRef struct {
+	kind     string
+	from, to int32
+}
+
+// commitContact makes contactText[from:] a contact of the given kind,
+// unless the ad has it already or has 32.
+func (st *adState) commitContact(kind string, from int) {
+	v := st.contactText[from:]
+	for _, c := range st.contactRefs {
+		if c.kind == kind && string(st.contactText[c.from:c.to]) == string(v) {
+			st.contactText = st.contactText[:from]
 			return
 		}
 	}
-	if len(st.contacts) < 32 {
-		st.contacts = append(st.contacts, ad.Contact{Kind: kind, Value: value})
+	if len(st.contactRefs) >= 32 {
+		st.contactText = st.contactText[:from]
+		return
 	}
+	st.contactRefs = append(st.contactRefs, contactRef{kind, int32(from), int32(len(st.contactText))})
+}
+
+// contacts are the contacts found, in memory of their own: one string
+// holds all the values.
+func (st *adState) verdictContacts() []ad.Contact {
+	if len(st.contactRefs) == 0 {
+		return nil
+	}
+	text := string(st.contactText)
+	out := make([]ad.Contact, len(st.contactRefs))
+	for i, c := range st.contactRefs {
+		out[i] = ad.Contact{Kind: c.kind, Value: text[c.from:c.to]}
+	}
+	return out
 }
