@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
 )
@@ -159,13 +160,39 @@ func extractPhones(st *adState, t []byte) {
 }
 
 // nearestChannel is the channel named closest before offset at, within a
-// short distance, or def.
+// short distance, or def. Of two words at the same place the longer
+// wins ("telepon", not "tele"), then the one of the lower kind, so the
+// same ad always reads the same.
 func nearestChannel(t []byte, at, def int) int {
-	from := max(0, at-40)
-	window := t[from:at]
-	best, bestPos, bestLen := def, -1, 0
-	// Kinds in a fixed order, and of two words at the same place the
-	// longer ("telepon", not "tele"), so the same ad always reads the same.
+	window := t[max(0, at-40):at]
+	// The nearest place any word ends up at is the last place one
+	// starts: look from the end, at the words that start with each byte.
+	words := theChannelWordIndex()
+	for p := len(window) - 1; p >= 0; p-- {
+		best, bestLen := -1, 0
+		for _, w := range words[window[p]] {
+			if len(w.word) > bestLen && len(window)-p >= len(w.word) && string(window[p:p+len(w.word)]) == w.word {
+				best, bestLen = w.kind, len(w.word)
+			}
+		}
+		if best >= 0 {
+			return best
+		}
+	}
+	return def
+}
+
+// channelWord is a word naming a channel a contact can belong to.
+type channelWord struct {
+	word string
+	kind int
+}
+
+// theChannelWordIndex lists the words of channels a handle or number
+// can belong to (not e-mail, web sites or visits), by first byte, in
+// order of kind and then as written.
+var theChannelWordIndex = sync.OnceValue(func() *[256][]channelWord {
+	var idx [256][]channelWord
 	for kind := range nChannels {
 		if kind == chEmail || kind == chURL || kind == chInPerson {
 			continue
@@ -174,13 +201,11 @@ func nearestChannel(t []byte, at, def int) int {
 			if w == "" || w[len(w)-1] == '*' {
 				continue
 			}
-			if p := lastIndex(window, w); p > bestPos || p == bestPos && p >= 0 && len(w) > bestLen {
-				best, bestPos, bestLen = kind, p, len(w)
-			}
+			idx[w[0]] = append(idx[w[0]], channelWord{w, kind})
 		}
 	}
-	return best
-}
+	return &idx
+})
 
 func isHandleByte(c byte) bool { return isASCIIAlnum(c) || c == '_' || c == '.' }
 
@@ -214,16 +239,6 @@ func handleAfter(dst, t []byte, i int) ([]byte, int) {
 		i++
 	}
 	return dst, i
-}
-
-// lastIndex is strings.LastIndex for a byte slice, without a copy.
-func lastIndex(b []byte, s string) int {
-	for i := len(b) - len(s); i >= 0; i-- {
-		if string(b[i:i+len(s)]) == s {
-			return i
-		}
-	}
-	return -1
 }
 
 func localStart(t []byte, at int) int {

@@ -166,3 +166,41 @@ func TestCueSetFindsWhatContainsFinds(t *testing.T) {
 		}
 	}
 }
+
+// TestNearestChannelAgreesWithItsDefinition checks the search from the
+// end against its definition: the word whose last place is nearest, the
+// longer at a tie, then the one of the lower kind.
+func TestNearestChannelAgreesWithItsDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	var pieces []string
+	for _, ws := range channelWords {
+		pieces = append(pieces, ws...)
+	}
+	pieces = append(pieces, " ", "x", ":", "telepo", "@", "0812")
+	for range 20000 {
+		var b []byte
+		for k := r.IntN(8); k > 0; k-- {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		at := len(b)
+		b = append(b, "@hr_team"...)
+		window := string(b[max(0, at-40):at])
+		want, wantPos, wantLen := chPhone, -1, 0
+		for kind := range nChannels {
+			if kind == chEmail || kind == chURL || kind == chInPerson {
+				continue
+			}
+			for _, w := range channelWords[kind] {
+				if w == "" || w[len(w)-1] == '*' {
+					continue
+				}
+				if p := strings.LastIndex(window, w); p > wantPos || p == wantPos && p >= 0 && len(w) > wantLen {
+					want, wantPos, wantLen = kind, p, len(w)
+				}
+			}
+		}
+		if got := nearestChannel(b, at, chPhone); got != want {
+			t.Fatalf("%q: channel %s, want %s", window, channelNames[got], channelNames[want])
+		}
+	}
+}
