@@ -247,18 +247,11 @@ type scanScratch struct {
 	raw    int
 }
 
-// boundFilter checks a match's word boundaries in the text scanned.
+// boundFilter is the text scanned, and what emit needs to check a
+// match's word boundaries in it.
 type boundFilter struct {
 	text []byte
 	hot  []patternHot
-}
-
-// fits reports whether pattern p, ending at text[end], has the word
-// boundaries it needs.
-func (f *boundFilter) fits(p int32, end int) bool {
-	h := f.hot[p]
-	start := end - int(h.len)
-	return !(h.left && start > 0 && wordRuneBefore(f.text, start) || h.right && end < len(f.text) && wordRuneAt(f.text, end))
 }
 
 // scanWith is scan with scratch buffers.
@@ -423,17 +416,51 @@ func (a *automaton) emitState(dst []acMatch, s, i, limit int, sc *scanScratch) (
 	if f != nil {
 		sc.raw += len(outs)
 	}
+	end := i + 1
 	for _, p := range outs {
-		if f != nil && !f.fits(p, i+1) {
-			continue
+		if f != nil {
+			// The word boundaries, in line for the ASCII bytes around
+			// nearly every match.
+			h := f.hot[p]
+			if start := end - int(h.len); h.left && start > 0 {
+				if k := byteKind[f.text[start-1]]; k == kindWord || k == kindOther && wordRuneBefore(f.text, start) {
+					continue
+				}
+			}
+			if h.right && end < len(f.text) {
+				if k := byteKind[f.text[end]]; k == kindWord || k == kindOther && wordRuneAt(f.text, end) {
+					continue
+				}
+			}
 		}
 		if len(dst) >= limit {
 			return dst, true
 		}
-		dst = append(dst, acMatch{pat: p, end: int32(i + 1)})
+		dst = append(dst, acMatch{pat: p, end: int32(end)})
 	}
 	return dst, false
 }
+
+// Kinds of byte for the word-boundary test: an ASCII letter or digit, an
+// ASCII byte that is neither, or a byte of a longer rune, which must be
+// decoded.
+const (
+	kindSpace = iota
+	kindWord
+	kindOther
+)
+
+var byteKind = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= 0x80:
+			t[c] = kindOther
+		case isASCIIAlnum(byte(c)):
+			t[c] = kindWord
+		}
+	}
+	return t
+}()
 
 // states is the automaton's size, for metrics.
 func (a *automaton) states() int { return len(a.fail) }
