@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // condition tests what the extractors found: "salary_usd_month >= 800",
 // "place in watched_regions", "contact_channels only [telegram, whatsapp]",
-// "job_type in [typist, customer_service]".
+// "job_type in [typist, customer_service]", "company missing".
 type condition struct {
 	field string
 	op    string
@@ -17,6 +18,9 @@ type condition struct {
 	ids   map[int32]bool // places or job types named, resolved at compile time
 	mask  uint32         // contact channels named
 }
+
+// fieldCompany is the index of "company" in fieldNames.
+const fieldCompany = 4
 
 var condFields = map[string][]string{
 	"salary_usd_month":     {">=", ">", "<=", "<", "==", "missing", "present"},
@@ -29,6 +33,7 @@ var condFields = map[string][]string{
 	"job_type":             {"in", "missing", "present"},
 	"language":             {"in"},
 	"nationality":          {"in", "missing", "present"},
+	"company":              {"missing", "present"},
 }
 
 func parseCondition(s string, p *pack) (*condition, error) {
@@ -226,6 +231,18 @@ func (c *condition) eval(st *adState) bool {
 			}
 		}
 		return ok
+	case "company":
+		// A company field with no letter or digit ("", "-", "…") names
+		// no one; placeholders such as "Confidential" are words, and
+		// rules match them as keywords of the company field.
+		named := false
+		for _, r := range string(st.f[fieldCompany].text) {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				named = true
+				break
+			}
+		}
+		return named == (c.op == "present")
 	case "language":
 		for _, v := range c.vals {
 			if contains(st.languages(), v) {

@@ -233,6 +233,9 @@ type FitOptions struct {
 // FitResult is what Fit learned and how much it helps.
 type FitResult struct {
 	Ads, Folds int
+	// Families counts the groups of near-duplicate ads; each stays within
+	// one fold.
+	Families int
 	// F1 of the flag decision, cross-validated: Before with the weights in
 	// force, After with weights learned on the other folds.
 	Before, After Confusion
@@ -270,8 +273,15 @@ func (c *Classifier) Fit(ads []LabelledAd, opt FitOptions) *FitResult {
 			y[i] = 1
 		}
 	}
-	order := rand.New(rand.NewPCG(opt.Seed, 7)).Perm(len(ads))
-	res := &FitResult{Ads: len(ads), Folds: opt.Folds}
+	// Whole families go to one fold, in a shuffled order.
+	family := families(ads)
+	foldOf := map[int]int{}
+	for _, i := range rand.New(rand.NewPCG(opt.Seed, 7)).Perm(len(ads)) {
+		if _, ok := foldOf[family[i]]; !ok {
+			foldOf[family[i]] = len(foldOf) % opt.Folds
+		}
+	}
+	res := &FitResult{Ads: len(ads), Folds: opt.Folds, Families: len(foldOf)}
 	score := func(w []float64, xi []int) float64 {
 		s := 0.0
 		for _, j := range xi {
@@ -282,8 +292,8 @@ func (c *Classifier) Fit(ads []LabelledAd, opt FitOptions) *FitResult {
 	for k := range opt.Folds {
 		var train []int
 		var test []int
-		for pos, i := range order {
-			if pos%opt.Folds == k {
+		for i := range ads {
+			if foldOf[family[i]] == k {
 				test = append(test, i)
 			} else {
 				train = append(train, i)

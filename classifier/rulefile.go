@@ -77,11 +77,12 @@ type nodeSpec struct {
 }
 
 // Example is an ad a rule must or must not fire on: a text (read as the
-// body), or a title and a body.
+// body), or a title, a body and a company.
 type Example struct {
-	Title string
-	Text  string
-	Line  int
+	Title   string
+	Text    string
+	Company string
+	Line    int
 }
 
 type ruleSpec struct {
@@ -360,8 +361,10 @@ func (p *parser) parseRule(n *yaml.Node) ruleSpec {
 							e.Title = p.str(v)
 						case "body":
 							e.Text = p.str(v)
+						case "company":
+							e.Company = p.str(v)
 						default:
-							p.fail(k, "example: unknown key %q (want title or body)", key)
+							p.fail(k, "example: unknown key %q (want title, body or company)", key)
 						}
 					})
 					ex = append(ex, e)

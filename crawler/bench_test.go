@@ -96,6 +96,76 @@ func BenchmarkParseExtract(b *testing.B) {
 	report(b, len(page))
 }
 
+// itemPage is a ~50 KB page holding one ad, as most item pages do: site
+// navigation, the ad, a long list of related jobs, scripts and a footer.
+func itemPage() []byte {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Customer service staff, Sihanoukville</title>
+<link rel="stylesheet" href="/static/site.css"><script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}</script></head>
+<body><header class="site-header"><nav><a href="/">Home</a> <a href="/jobs/">Jobs</a> <a href="/cars/">Cars</a></nav></header><main>
+<article class="job-ad" data-id="1001"><h1 class="title">Customer service staff, Sihanoukville</h1>
+<div class="meta"><span class="company">Golden Bay Online Co.</span> · <span class="location">Sihanoukville, Cambodia</span> · <span class="salary">USD 1,500 / month</span> · <time class="posted">2 hours ago</time></div>
+<div class="description"><p>No experience needed! Free flight ticket and visa, free food and accommodation.</p><p>Only basic typing. Age 18-35. Apply today, places are limited.</p></div>
+<div class="contact"><a href="https://t.me/hr_desk">Telegram @hr_desk</a></div></article>
+<aside class="related"><h2>Related jobs</h2><ul>`)
+	for i := 0; b.Len() < 48<<10; i++ {
+		fmt.Fprintf(&b, `<li class="related__item"><a href="/jobs/ad/%d">Office assistant %d, Phnom Penh</a> <span class="related__company">Mekong Trading %d</span> <span class="related__salary">$%d</span></li>
+`, 2000+i, i, i, 400+i)
+	}
+	b.WriteString(`</ul></aside></main><footer>© Board</footer></body></html>`)
+	return []byte(b.String())
+}
+
+const itemYAML = `
+name: bench-item
+start_urls: ["https://jobs.example.org/jobs/"]
+timezone: Asia/Phnom_Penh
+list:
+  item_links: a.job-link
+item:
+  id: "article.job-ad@data-id"
+  title: h1.title
+  body: .description
+  company: .company
+  location: .location
+  salary: .salary
+  posted: .posted
+  contact: .contact
+`
+
+// BenchmarkParseExtractItem is the html kind over a saved 50 KB item page
+// of one ad: the common case of a board crawl, beside the list page above.
+func BenchmarkParseExtractItem(b *testing.B) {
+	page := itemPage()
+	s, err := ParseSource("bench-item.yaml", []byte(itemYAML))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	now := time.Now()
+	for b.Loop() {
+		pv := PreviewSaved(s, "https://jobs.example.org/jobs/ad/1001", page, "text/html; charset=utf-8", true, now)
+		if len(pv.Ads) != 1 {
+			b.Fatalf("%d ads", len(pv.Ads))
+		}
+	}
+	report(b, len(page))
+}
+
+// BenchmarkParseBaselineItem is bare html.Parse of the item page.
+func BenchmarkParseBaselineItem(b *testing.B) {
+	page := itemPage()
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := html.Parse(bytes.NewReader(page)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	report(b, len(page))
+}
+
 // BenchmarkCrawlLocal is whole passes of 20 list pages against a local
 // server, politeness off: fetch, robots.txt (cached), parse, extract, state
 // lookups and, on the first pass, publishing (to memory) and marking seen;

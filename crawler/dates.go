@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // parseDate reads a posted date as boards write it: an absolute date in a
@@ -134,8 +135,30 @@ var agoWords = []string{"ago", "trước", "前", "ที่แล้ว", "ก�
 
 var anUnit = regexp.MustCompile(`^(?:an?|one)\s+(\p{L}+)\s+ago$`)
 
+// singleSpaced reports whether s already has its words separated by single
+// ASCII spaces, so the common case skips rebuilding the string.
+func singleSpaced(s string) bool {
+	prevSpace := true
+	for _, r := range s {
+		if r == ' ' {
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		}
+		if unicode.IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
+}
+
 func parseRelative(s string, now time.Time) (time.Time, bool) {
-	s = strings.Join(strings.Fields(s), " ")
+	if !singleSpaced(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	if off, ok := dayWords[s]; ok {
 		if off == 0 && (s == "just now" || s == "now" || s == "vừa xong" || s == "刚刚" || s == "เมื่อสักครู่" || s == "baru saja" || s == "kanina") {
 			return now, true
@@ -145,10 +168,7 @@ func parseRelative(s string, now time.Time) (time.Time, bool) {
 	}
 	// "yesterday 14:30", "hôm qua 08:15", "昨天 09:00"
 	for word, off := range dayWords {
-		rest, ok := strings.CutPrefix(s, word+" ")
-		if !ok {
-			rest, ok = strings.CutPrefix(s, word)
-		}
+		rest, ok := strings.CutPrefix(s, word)
 		if !ok || off == 0 && word == "now" {
 			continue
 		}

@@ -4,20 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
-	"reflect"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/lurewatch/lurewatch/pkg/ad"
+	"github.com/lurewatch/lurewatch/pkg/config"
 )
 
 // Source describes one place to crawl: one YAML file in crawler.sources.
@@ -65,7 +60,7 @@ type Source struct {
 	File     *FileSpec     `yaml:"file"`
 
 	file  string
-	lines map[string]int // key path -> line, for errors
+	lines config.Lines // where each key was set, for errors
 	loc   *time.Location
 	ext   Extractor
 }
@@ -139,81 +134,35 @@ var kindSections = map[string][]string{
 
 // SourceError is a mistake in a source file, with the file, the line and
 // the key it is about.
-type SourceError struct {
-	File string
-	Line int
-	Key  string
-	Msg  string
-}
-
-func (e *SourceError) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File)
-		if e.Line > 0 {
-			b.WriteString(":" + strconv.Itoa(e.Line))
-		}
-		b.WriteString(": ")
-	}
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type SourceError = config.Error
 
 func fieldErr(key, format string, args ...any) *SourceError {
 	return &SourceError{Key: key, Msg: fmt.Sprintf(format, args...)}
 }
 
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
-
 // ParseSource reads one source file's YAML strictly: an unknown key, a
 // value of the wrong type or a setting that cannot work is an error naming
 // the file, the line and the key.
 func ParseSource(file string, data []byte) (*Source, error) {
-	s := &Source{file: file, lines: map[string]int{}}
-	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &SourceError{File: file, Msg: "the file is empty"}
-		}
-		se := &SourceError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
-		if m := yamlLine.FindStringSubmatch(se.Msg); m != nil {
-			se.Line, _ = strconv.Atoi(m[1])
-			se.Msg = m[2]
-		}
-		return nil, se
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &SourceError{File: file, Msg: "the file is empty"}
 	}
-	if err := decodeStrict("", doc.Content[0], reflect.ValueOf(s).Elem(), s.lines); err != nil {
-		err.File = file
+	s := &Source{file: file}
+	lines, err := config.DecodeLines(file, data, s)
+	if err != nil {
 		return nil, err
 	}
+	s.lines = lines
 	if err := s.prepare(); err != nil {
 		var se *SourceError
 		if !errors.As(err, &se) {
 			se = &SourceError{Msg: err.Error()}
 		}
 		se.File = file
-		se.Line = s.lineOf(se.Key)
+		se.Line = s.lines.Of(se.Key)
 		return nil, se
 	}
 	return s, nil
-}
-
-// lineOf finds the line of key, or of its nearest parent that has one.
-func (s *Source) lineOf(key string) int {
-	for k := key; k != ""; {
-		if l, ok := s.lines[k]; ok {
-			return l
-		}
-		i := strings.LastIndexAny(k, ".[")
-		if i < 0 {
-			break
-		}
-		k = k[:i]
-	}
-	return 0
 }
 
 // prepare fills defaults, checks the common fields and builds the kind's
@@ -311,127 +260,10 @@ func LoadSources(dir string) ([]*Source, error) {
 			return nil, err
 		}
 		if prev, dup := names[s.Name]; dup {
-			return nil, &SourceError{File: f, Line: s.lineOf("name"), Key: "name", Msg: fmt.Sprintf("%q is already the name of %s", s.Name, prev)}
+			return nil, &SourceError{File: f, Line: s.lines.Of("name"), Key: "name", Msg: fmt.Sprintf("%q is already the name of %s", s.Name, prev)}
 		}
 		names[s.Name] = f
 		out = append(out, s)
 	}
 	return out, nil
-}
-
-// decodeStrict decodes n into v, refusing unknown keys and recording the
-// line of every key it sets.
-func decodeStrict(path string, n *yaml.Node, v reflect.Value, lines map[string]int) *SourceError {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Struct {
-		if n.Tag == "!!null" {
-			return nil
-		}
-		if v.IsNil() {
-			v.Set(reflect.New(v.Type().Elem()))
-		}
-		v = v.Elem()
-	}
-	if v.Kind() == reflect.Struct {
-		if n.Kind != yaml.MappingNode {
-			return &SourceError{Line: n.Line, Key: path, Msg: "expected a mapping of keys"}
-		}
-		t := v.Type()
-		fields := map[string]int{}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); f.IsExported() && name != "" && name != "-" {
-				fields[name] = i
-			}
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
-			p := k.Value
-			if path != "" {
-				p = path + "." + k.Value
-			}
-			idx, ok := fields[k.Value]
-			if !ok {
-				return &SourceError{Line: k.Line, Key: p, Msg: "unknown key" + knownKeys(k.Value, fields)}
-			}
-			if _, dup := lines[p]; dup {
-				return &SourceError{Line: k.Line, Key: p, Msg: "is set twice"}
-			}
-			lines[p] = k.Line
-			if err := decodeStrict(p, val, v.Field(idx), lines); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if v.Kind() == reflect.Slice && n.Kind == yaml.SequenceNode {
-		for i, item := range n.Content {
-			lines[fmt.Sprintf("%s[%d]", path, i)] = item.Line
-		}
-	}
-	target := reflect.New(v.Type())
-	if err := n.Decode(target.Interface()); err != nil {
-		return &SourceError{Line: n.Line, Key: path, Msg: typeMsg(n, v.Type())}
-	}
-	v.Set(target.Elem())
-	return nil
-}
-
-func typeMsg(n *yaml.Node, t reflect.Type) string {
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	want := t.Kind().String()
-	switch {
-	case t == reflect.TypeOf(time.Duration(0)):
-		want = "a duration such as 30s, 15m or 6h"
-	case t.Kind() == reflect.Slice:
-		want = "a list"
-	case t.Kind() == reflect.Map:
-		want = "a mapping"
-	case t.Kind() == reflect.Bool:
-		want = "true or false"
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
-		want = "a whole number"
-	}
-	if n.Kind == yaml.ScalarNode {
-		return fmt.Sprintf("%q is not %s", n.Value, want)
-	}
-	return "expected " + want
-}
-
-func knownKeys(key string, fields map[string]int) string {
-	names := make([]string, 0, len(fields))
-	for n := range fields {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if editDistance(key, n) <= 2 {
-			return fmt.Sprintf(" (did you mean %q?)", n)
-		}
-	}
-	return " (known keys: " + strings.Join(names, ", ") + ")"
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -141,15 +141,17 @@ func TestRunDemoDeliversAlerts(t *testing.T) {
 	if err != nil || len(st.Integrations) != 5 {
 		t.Errorf("alert status: %+v, %v", st, err)
 	}
-	resp, err = http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	metrics, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(metrics), `lurewatch_alert_sent_total{integration="file",receiver="demo-analyst-desk"}`) {
-		t.Error("/metrics has no alert delivery counts")
-	}
+	// The delivery is counted just after the notifier returns, so the count
+	// may trail the line in the file by a moment.
+	waitFor(t, "alert delivery counts on /metrics", 30*time.Second, func() bool {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			return false
+		}
+		metrics, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return strings.Contains(string(metrics), `lurewatch_alert_sent_total{integration="file",receiver="demo-analyst-desk"}`)
+	})
 	// The UI still answers beside the alert API.
 	if _, err := searchAPI(base, "sihanoukville"); err != nil {
 		t.Errorf("search API beside the alert API: %v", err)

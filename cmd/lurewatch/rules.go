@@ -181,12 +181,12 @@ func rulesFit(e *env, cls *classifier.Classifier, corpora []string, output strin
 		return errors.New("fit needs at least 10 labelled ads")
 	}
 	res := cls.Fit(all, classifier.FitOptions{Seed: 1})
-	fmt.Fprintf(e.stderr, "%d ads, %d-fold cross-validation\n", res.Ads, res.Folds)
+	fmt.Fprintf(e.stderr, "%d ads in %d families of near-duplicates, %d-fold cross-validation (a family stays in one fold)\n", res.Ads, res.Families, res.Folds)
 	fmt.Fprintf(e.stderr, "F1 before %s (precision %s, recall %s)\n", pct(res.Before.F1()), pct(res.Before.Precision()), pct(res.Before.Recall()))
 	fmt.Fprintf(e.stderr, "F1 after  %s (precision %s, recall %s)\n", pct(res.After.F1()), pct(res.After.Precision()), pct(res.After.Recall()))
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Proposed rule weights from `lurewatch rules fit` over %s.\n", strings.Join(corpora, ", "))
-	fmt.Fprintf(&b, "# Cross-validated F1 (%d folds, %d ads): before %.3f, after %.3f.\n", res.Folds, res.Ads, res.Before.F1(), res.After.F1())
+	fmt.Fprintf(&b, "# Cross-validated F1 (%d folds, %d ads in %d families): before %.3f, after %.3f.\n", res.Folds, res.Ads, res.Families, res.Before.F1(), res.After.F1())
 	b.WriteString("# Review each change, then edit the weight in the rule's file; nothing is applied by itself.\n")
 	b.WriteString("weights:\n")
 	changed := 0

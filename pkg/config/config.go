@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,24 +93,63 @@ func Load(path string, environ []string, overrides []string, dst any) (unknownEn
 	return unknownEnv, nil
 }
 
-// Decode parses YAML strictly into dst: an unknown key or a value of the
-// wrong type is an error naming the file, the line and the key's full path.
+// Decode parses YAML strictly into dst: an unknown key, a key set twice or a
+// value of the wrong type is an error naming the file, the line and the
+// key's full path.
 func Decode(file string, data []byte, dst any) error {
+	_, err := DecodeLines(file, data, dst)
+	return err
+}
+
+// Lines maps the path of every key a file set ("list.items",
+// "start_urls[0]") to its line, so that a check made after decoding can
+// still point at the line.
+type Lines map[string]int
+
+// Of returns the line of key, or of its nearest parent that has one; 0 when
+// none does.
+func (l Lines) Of(key string) int {
+	for k := key; k != ""; {
+		if n, ok := l[k]; ok {
+			return n
+		}
+		i := strings.LastIndexAny(k, ".[")
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return 0
+}
+
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// DecodeLines is Decode, also returning the line of every key set.
+func DecodeLines(file string, data []byte, dst any) (Lines, error) {
+	lines := Lines{}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil // an empty file sets nothing
+			return lines, nil // an empty file sets nothing
 		}
-		return &Error{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		e := &Error{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(e.Msg); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = m[2]
+		}
+		return nil, e
 	}
 	if len(doc.Content) == 0 {
-		return nil
+		return lines, nil
 	}
-	return decodeNode(file, "", doc.Content[0], reflect.ValueOf(dst).Elem())
+	if err := decodeNode(file, "", doc.Content[0], reflect.ValueOf(dst).Elem(), lines); err != nil {
+		return nil, err
+	}
+	return lines, nil
 }
 
-func decodeNode(file, path string, n *yaml.Node, v reflect.Value) error {
+func decodeNode(file, path string, n *yaml.Node, v reflect.Value, lines Lines) error {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -130,11 +170,16 @@ func decodeNode(file, path string, n *yaml.Node, v reflect.Value) error {
 		fields := yamlFields(v.Type())
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
+			key := join(path, k.Value)
 			idx, ok := fields[k.Value]
 			if !ok {
-				return &Error{File: file, Line: k.Line, Key: join(path, k.Value), Msg: "unknown key" + suggest(k.Value, fields)}
+				return &Error{File: file, Line: k.Line, Key: key, Msg: "unknown key" + suggest(k.Value, fields)}
 			}
-			if err := decodeNode(file, join(path, k.Value), val, v.Field(idx)); err != nil {
+			if _, dup := lines[key]; dup {
+				return &Error{File: file, Line: k.Line, Key: key, Msg: "is set twice"}
+			}
+			lines[key] = k.Line
+			if err := decodeNode(file, key, val, v.Field(idx), lines); err != nil {
 				return err
 			}
 		}
@@ -145,7 +190,9 @@ func decodeNode(file, path string, n *yaml.Node, v reflect.Value) error {
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
-			if err := decodeNode(file, fmt.Sprintf("%s[%d]", path, i), item, s.Index(i)); err != nil {
+			key := fmt.Sprintf("%s[%d]", path, i)
+			lines[key] = item.Line
+			if err := decodeNode(file, key, item, s.Index(i), lines); err != nil {
 				return err
 			}
 		}
@@ -158,14 +205,21 @@ func decodeNode(file, path string, n *yaml.Node, v reflect.Value) error {
 		m := reflect.MakeMap(v.Type())
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
+			key := join(path, k.Value)
+			lines[key] = k.Line
 			elem := reflect.New(v.Type().Elem()).Elem()
-			if err := decodeNode(file, join(path, k.Value), val, elem); err != nil {
+			if err := decodeNode(file, key, val, elem, lines); err != nil {
 				return err
 			}
 			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), elem)
 		}
 		v.Set(m)
 		return nil
+	}
+	if v.Kind() == reflect.Slice && n.Kind == yaml.SequenceNode {
+		for i, item := range n.Content {
+			lines[fmt.Sprintf("%s[%d]", path, i)] = item.Line
+		}
 	}
 	target := reflect.New(v.Type())
 	if err := n.Decode(target.Interface()); err != nil {
@@ -179,7 +233,7 @@ func typeMsg(n *yaml.Node, t reflect.Type) string {
 	want := t.Kind().String()
 	switch {
 	case t == reflect.TypeOf(time.Duration(0)):
-		want = "a duration such as 30s or 5m"
+		want = "a duration such as 30s, 15m or 6h"
 	case t.Kind() == reflect.Slice:
 		want = "a list"
 	case t.Kind() == reflect.Map:

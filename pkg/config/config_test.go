@@ -81,12 +81,13 @@ func TestBadFiles(t *testing.T) {
 	for _, tc := range []struct{ file, want string }{
 		{"bad-unknown-key.yaml", `testdata/bad-unknown-key.yaml:3: kafka.brokrs: unknown key (did you mean "brokers"?)`},
 		{"bad-type.yaml", `testdata/bad-type.yaml:2: kafka.partitions: "many" is not a whole number`},
-		{"bad-duration.yaml", `testdata/bad-duration.yaml:2: kafka.timeout: "soon" is not a duration such as 30s or 5m`},
+		{"bad-duration.yaml", `testdata/bad-duration.yaml:2: kafka.timeout: "soon" is not a duration such as 30s, 15m or 6h`},
 		{"bad-validate.yaml", `kafka: partitions: must be at least 1`},
-		{"bad-syntax.yaml", `testdata/bad-syntax.yaml: line 1: did not find expected ',' or ']'`},
+		{"bad-syntax.yaml", `testdata/bad-syntax.yaml:1: did not find expected ',' or ']'`},
 		{"bad-list-item-key.yaml", `testdata/bad-list-item-key.yaml:3: sources[0].evry: unknown key (did you mean "every"?)`},
 		{"bad-list-item-validate.yaml", `sources[0]: name: is required`},
 		{"bad-section.yaml", `testdata/bad-section.yaml:1: kafka: expected a mapping of keys`},
+		{"bad-twice.yaml", `testdata/bad-twice.yaml:3: kafka.partitions: is set twice`},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var s settings
@@ -119,6 +120,19 @@ func TestOverridesNameTheKey(t *testing.T) {
 		_, err := config.Load("", tc.env, tc.set, &s)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("env %v set %v: error %v, want %q", tc.env, tc.set, err, tc.want)
+		}
+	}
+}
+
+func TestDecodeLines(t *testing.T) {
+	var s settings
+	lines, err := config.DecodeLines("good.yaml", []byte("data_dir: x\nkafka:\n  brokers: [a:1]\nsources:\n  - name: board\n    every: 1h\n"), &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]int{"data_dir": 1, "kafka": 2, "kafka.brokers": 3, "kafka.brokers[0]": 3, "sources[0]": 5, "sources[0].every": 6, "sources[0].name.oops": 5, "missing": 0} {
+		if got := lines.Of(key); got != want {
+			t.Errorf("line of %s = %d, want %d", key, got, want)
 		}
 	}
 }

@@ -125,7 +125,7 @@ func setScalar(v reflect.Value, s string) error {
 	case v.Type() == reflect.TypeOf(time.Duration(0)):
 		d, err := time.ParseDuration(s)
 		if err != nil {
-			return fmt.Errorf("%q is not a duration such as 30s or 5m", s)
+			return fmt.Errorf("%q is not a duration such as 30s, 15m or 6h", s)
 		}
 		v.SetInt(int64(d))
 	case v.Kind() == reflect.String:

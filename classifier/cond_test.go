@@ -1,0 +1,94 @@
+package classifier
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
+)
+
+// packOf compiles a rule pack written inline.
+func packOf(t *testing.T, yaml string) (*Classifier, error) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{Rules: dir}, nil, nil)
+}
+
+func TestCompanyCondition(t *testing.T) {
+	c, err := packOf(t, `
+rules:
+  - id: no-company
+    weight: 1
+    category: job-fraud
+    description: The ad names no company.
+    when: {cond: company missing}
+    examples:
+      match: [Typist wanted]
+      no_match: [{body: Typist wanted, company: Harbor Freight}]
+  - id: some-company
+    weight: 1
+    category: job-fraud
+    description: The ad names a company.
+    when: {cond: company present}
+    examples:
+      match: [{body: Typist wanted, company: 港湾物流}]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+	tests := []struct {
+		company string
+		want    string
+	}{
+		{"", "no-company"},
+		{"  ", "no-company"},
+		{" - / …", "no-company"},
+		{"Harbor Freight Ltd.", "some-company"},
+		{"港湾物流", "some-company"},
+		{"7-Eleven", "some-company"},
+	}
+	for _, tc := range tests {
+		got := hitRules(c.Classify(&ad.Raw{Body: "Typist wanted", Company: tc.company}))
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("company %q: fired %v, want [%s]", tc.company, got, tc.want)
+		}
+	}
+}
+
+func TestCompanyConditionRefusesValues(t *testing.T) {
+	_, err := packOf(t, `
+rules:
+  - id: bad
+    weight: 1
+    category: job-fraud
+    description: Wrong use of the company condition.
+    when: {cond: "company in [acme]"}
+    examples: {match: [x]}
+`)
+	if err == nil || !strings.Contains(err.Error(), `company does not take "in"`) {
+		t.Errorf("error %v, want it to say company does not take \"in\"", err)
+	}
+}
+
+func TestExampleKeysAreChecked(t *testing.T) {
+	_, err := packOf(t, `
+rules:
+  - id: bad
+    weight: 1
+    category: job-fraud
+    description: An example with a field the examples do not have.
+    when: {keywords: [typist]}
+    examples: {match: [{body: typist, salary: "100"}]}
+`)
+	if err == nil || !strings.Contains(err.Error(), `unknown key "salary" (want title, body or company)`) {
+		t.Errorf("error %v, want it to name the unknown key", err)
+	}
+}
