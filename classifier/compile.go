@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -81,7 +82,8 @@ type node struct {
 	re        *regexp.Regexp
 	gates     []int32
 	gateDigit bool
-	reDigit   bool // every match of re has a digit
+	reDigit   bool        // every match of re has a digit
+	reNeed    literalNeed // and this literal text
 	cond      *condition
 }
 
@@ -124,6 +126,9 @@ type pack struct {
 	jobTypes  []string
 	languages []string
 	countries []string // nationality codes, by tNat id
+	// wordsCap is more than any number a words condition compares with:
+	// an ad's words are counted up to it, no further.
+	wordsCap int
 }
 
 type packBuilder struct {
@@ -224,6 +229,14 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 			r.needs = needsOf(r.root)
 			b.p.rules = append(b.p.rules, r)
 		}
+	}
+	b.p.wordsCap = 1
+	for _, r := range b.p.rules {
+		walkNodes(r.root, func(n *node) {
+			if n.kind == kCond && n.cond != nil && n.cond.field == "words" {
+				b.p.wordsCap = max(b.p.wordsCap, int(math.Floor(n.cond.num))+1)
+			}
+		})
 	}
 	if len(b.p.rules) == 0 && len(b.errs) == 0 {
 		b.errs = append(b.errs, errors.New("rules: the rule files define no rules"))
@@ -448,6 +461,7 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 		}
 		n.re = re
 		n.reDigit = needsDigit(ns.regex)
+		n.reNeed = needsLiterals(ns.regex)
 		n.gateDigit = ns.gateDigit
 		if len(ns.gate) > 0 {
 			id := b.newList(fmt.Sprintf("gate of rule %s line %d", rs.id, ns.line))
@@ -534,6 +548,14 @@ func needsOf(n *node) needs {
 		return u
 	}
 	return needs{}
+}
+
+// walkNodes calls fn on n and every node below it.
+func walkNodes(n *node, fn func(*node)) {
+	fn(n)
+	for _, c := range n.children {
+		walkNodes(c, fn)
+	}
 }
 
 func producesSpans(n *node) bool {

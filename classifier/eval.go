@@ -415,7 +415,7 @@ const regexWindow = 64
 // regexIn adds the regex's matches in t[from:to] of field f.
 func (st *adState) regexIn(n *node, f, from, to int) {
 	t := st.f[f].text[from:to]
-	if n.reDigit && !hasDigit(t) {
+	if n.reDigit && !hasDigit(t) || !n.reNeed.holds(t) {
 		return // the regex cannot match here
 	}
 	for _, loc := range n.re.FindAllIndex(t, maxRegexMatches) {
@@ -431,6 +431,19 @@ func (st *adState) regexIn(n *node, f, from, to int) {
 func countTokens(t []byte, a, b, limit int) int {
 	n, inWord, unspaced := 0, false, 0
 	for i := a; i < b && n <= limit; {
+		// Eight ASCII bytes at once: a word starts at each letter or
+		// digit after neither. The count may run past limit here, and is
+		// cut back to where it stops below.
+		if i+8 <= b {
+			if w := binary.LittleEndian.Uint64(t[i:]); w&highBits == 0 {
+				alnum := gatherHigh(letterBytes(w) | digitBytes(w))
+				prev := uint64(b2u(inWord))
+				n += bits.OnesCount64(alnum &^ (alnum<<1 | prev))
+				inWord = alnum>>7 != 0
+				i += 8
+				continue
+			}
+		}
 		c := t[i]
 		if c < utf8.RuneSelf {
 			if isASCIIAlnum(c) {
@@ -465,7 +478,7 @@ func countTokens(t []byte, a, b, limit int) int {
 			inWord = false
 		}
 	}
-	return n
+	return min(n, limit+1)
 }
 
 // sentenceBreak reports whether t[a:b] crosses the end of a sentence or
@@ -530,10 +543,17 @@ func (st *adState) hasDigits() bool {
 	return false
 }
 
-// words counts the words of the title and body.
+// words counts the words of the title and body, up to the pack's
+// wordsCap: conditions on the count read the same from there on, and a
+// long body need not be counted to its end.
 func (st *adState) words() int {
 	if st.nWords < 0 {
-		st.nWords = countTokens(st.f[0].text, 0, len(st.f[0].text), 1<<30) + countTokens(st.f[1].text, 0, len(st.f[1].text), 1<<30)
+		limit := st.p.wordsCap - 1
+		n := countTokens(st.f[0].text, 0, len(st.f[0].text), limit)
+		if n <= limit {
+			n += countTokens(st.f[1].text, 0, len(st.f[1].text), limit-n)
+		}
+		st.nWords = min(n, st.p.wordsCap)
 	}
 	return st.nWords
 }

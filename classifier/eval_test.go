@@ -3,6 +3,7 @@ package classifier
 import (
 	"math/rand/v2"
 	"testing"
+	"unicode/utf8"
 )
 
 // randomText mixes ASCII words, digits and punctuation with Thai, Lao,
@@ -54,6 +55,64 @@ func TestScriptCountsReadsEveryByte(t *testing.T) {
 		}
 		if got != want {
 			t.Fatalf("%q: counts %v, want %v", text, got, want)
+		}
+	}
+}
+
+// countTokensRef is countTokens as first written, a byte or rune at a
+// time: the definition the eight-byte steps must agree with.
+func countTokensRef(t []byte, a, b, limit int) int {
+	n, inWord, unspaced := 0, false, 0
+	for i := a; i < b && n <= limit; {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			if isASCIIAlnum(c) {
+				if !inWord {
+					n++
+					inWord = true
+				}
+			} else {
+				inWord = false
+			}
+			i++
+			continue
+		}
+		r, s := utf8.DecodeRune(t[i:])
+		i += s
+		switch {
+		case r >= 0x2E80 && isUnspacedScript(r):
+			n++
+			inWord = false
+		case isUnspacedScript(r):
+			if unspaced%3 == 0 {
+				n++
+			}
+			unspaced++
+			inWord = false
+		case isSpacedWordRune(r):
+			if !inWord {
+				n++
+				inWord = true
+			}
+		default:
+			inWord = false
+		}
+	}
+	return n
+}
+
+func TestCountTokensAgreesWithReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	for range 20000 {
+		text := randomText(r, r.IntN(300))
+		a := r.IntN(len(text) + 1)
+		b := a + r.IntN(len(text)-a+1)
+		limit := r.IntN(60)
+		if r.IntN(4) == 0 {
+			limit = 1 << 30
+		}
+		if got, want := countTokens(text, a, b, limit), countTokensRef(text, a, b, limit); got != want {
+			t.Fatalf("%q [%d:%d] limit %d: %d words, want %d", text, a, b, limit, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -111,6 +112,110 @@ func matchesNeedDigit(re *syntax.Regexp) bool {
 			}
 		}
 		return len(re.Sub) > 0
+	}
+	return false
+}
+
+// literalNeed is what every match of a regex must contain, as literal
+// text: one of its alternatives must hold, and an alternative holds when
+// the text has, for each of its sets, one of the set's strings. nil means
+// nothing is known. A window that does not have it cannot match, and is
+// not searched: far cheaper than the search.
+type literalNeed [][][]string
+
+// Bounds on a literalNeed, so that working it out and checking it stay
+// cheap: beyond them a need is left weaker, which is still true.
+const (
+	maxNeedAlternatives = 16
+	maxNeedSets         = 8
+)
+
+// needsLiterals works out the literal text every match of regex s must
+// contain.
+func needsLiterals(s string) literalNeed {
+	tree, err := syntax.Parse(s, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	need, ok := literalsOf(tree)
+	if !ok {
+		return nil
+	}
+	return need
+}
+
+// literalsOf is what every match of re must contain; ok is false when
+// nothing is known.
+func literalsOf(re *syntax.Regexp) (literalNeed, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		return literalNeed{{{string(re.Rune)}}}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return literalsOf(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		return literalsOf(re.Sub[0])
+	case syntax.OpConcat:
+		// Every piece's need holds at once: each alternative of the
+		// whole is one alternative of each piece, as far as the bounds go.
+		out, any := literalNeed{{}}, false
+		for _, sub := range re.Sub {
+			need, ok := literalsOf(sub)
+			if !ok || len(out)*len(need) > maxNeedAlternatives {
+				continue
+			}
+			var next literalNeed
+			for _, a := range out {
+				for _, b := range need {
+					if len(a)+len(b) > maxNeedSets {
+						next = append(next, a)
+						continue
+					}
+					next = append(next, append(append([][]string(nil), a...), b...))
+				}
+			}
+			out, any = next, true
+		}
+		return out, any
+	case syntax.OpAlternate:
+		var out literalNeed
+		for _, sub := range re.Sub {
+			need, ok := literalsOf(sub)
+			if !ok || len(out)+len(need) > maxNeedAlternatives {
+				return nil, false
+			}
+			out = append(out, need...)
+		}
+		return out, len(out) > 0
+	}
+	return nil, false
+}
+
+// holds reports whether b has what the need asks for.
+func (need literalNeed) holds(b []byte) bool {
+	if need == nil {
+		return true
+	}
+alternatives:
+	for _, sets := range need {
+		for _, set := range sets {
+			found := false
+			for _, s := range set {
+				if bytes.Contains(b, []byte(s)) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				continue alternatives
+			}
+		}
+		return true
 	}
 	return false
 }

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -112,5 +113,43 @@ func TestNeedsDigit(t *testing.T) {
 				t.Errorf("%q matches %q, which has no digit", tc.re, text)
 			}
 		}
+	}
+}
+
+// TestLiteralNeeds: a regex is not run on a window without the literal
+// text every match of it must contain; the text worked out must indeed
+// be in every match, and rule out the windows it should.
+func TestLiteralNeeds(t *testing.T) {
+	regexes := []string{
+		`(?:apply|applying|application|register)\w* (?:using|through|via|at|on|from|by) (?:the |this )?(?:below |following |given )?link|(?:use|click|visit|open) (?:the |this )?(?:below |following )?link`,
+		`(?:\$|usd|£|€) ?[0-9][0-9,.]*(?: ?(?:-|to) ?(?:\$|usd|£|€)? ?[0-9][0-9,.]*)?(?: ?(?:usd|dollars))? ?(?:per|a|/|each|every) ?(?:day|week|wk)\b|(?:\$|usd|£|€) ?[0-9][0-9,.]*(?: ?(?:-|to) ?(?:\$|usd|£|€)? ?[0-9][0-9,.]*)? (?:daily|weekly)`,
+		`(?:age|aged|usia)[^0-9]{0,12}1[6-9] ?(?:-|~|to) ?(?:2[0-9]|3[0-5])|(?:18|20) ?(?:-|~|to) ?(?:2[0-9]|3[0-5]) ?(?:yrs|years|tuổi|岁)`,
+		`[0-9]{2} ?wpm`, `x*`, `a|b*`, `(?i)link`, `(?:ab)+c{2,}`,
+	}
+	pieces := []string{"apply", "applying", "register", "use", "click", "via", "using", " ", "the ", "below ", "link", "$", "usd", "£", "€",
+		"5", "300", " to ", "per", " a ", "/", "day", "week", "wk", "daily", "weekly", "age", "aged", "18", "2", "-", "years", "岁", "x", "wpm", "ab", "c", "LINK", "."}
+	r := rand.New(rand.NewPCG(25, 26))
+	ruledOut := 0
+	for _, s := range regexes {
+		re := regexp.MustCompile(s)
+		need := needsLiterals(s)
+		for range 20000 {
+			var b []byte
+			for k := r.IntN(10); k > 0; k-- {
+				b = append(b, pieces[r.IntN(len(pieces))]...)
+			}
+			if re.Match(b) && !need.holds(b) {
+				t.Fatalf("%q matches %q, but its need %q does not hold there", s, b, need)
+			}
+			if !need.holds(b) {
+				ruledOut++
+			}
+		}
+	}
+	if ruledOut == 0 {
+		t.Error("no text was ruled out: the test shows nothing")
+	}
+	if need := needsLiterals(regexes[0]); need.holds([]byte("see the link in our profile")) {
+		t.Errorf("the apply-link regex's need %q holds on a window with only \"link\"", need)
 	}
 }
