@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 )
 
 // Bounds on rule regexes. Go's engine is linear in the text, so no regex
@@ -160,13 +161,19 @@ func literalsOf(re *syntax.Regexp) (literalNeed, bool) {
 			return nil, false
 		}
 		return literalsOf(re.Sub[0])
+	case syntax.OpCharClass:
+		if set, ok := exactStrings(re); ok {
+			return literalNeed{{set}}, true
+		}
+		return nil, false
 	case syntax.OpConcat:
 		// Every piece's need holds at once: each alternative of the
 		// whole is one alternative of each piece, as far as the bounds go.
+		// Runs of pieces each of a few exact strings ("1[6-9] ?-") need
+		// one of the strings they spell.
 		out, any := literalNeed{{}}, false
-		for _, sub := range re.Sub {
-			need, ok := literalsOf(sub)
-			if !ok || len(out)*len(need) > maxNeedAlternatives {
+		for _, need := range concatNeeds(re.Sub) {
+			if len(out)*len(need) > maxNeedAlternatives {
 				continue
 			}
 			var next literalNeed
@@ -194,6 +201,103 @@ func literalsOf(re *syntax.Regexp) (literalNeed, bool) {
 		return out, len(out) > 0
 	}
 	return nil, false
+}
+
+// maxExactStrings bounds the strings a piece of a regex is spelt out as.
+const maxExactStrings = 16
+
+// exactStrings spells out every string piece re can match, when they are
+// few: a literal, a small class, an alternation or a run of such pieces,
+// an optional one (with the empty string).
+func exactStrings(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == maxExactStrings {
+					return nil, false
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out, len(out) > 0
+	case syntax.OpCapture:
+		return exactStrings(re.Sub[0])
+	case syntax.OpQuest:
+		sub, ok := exactStrings(re.Sub[0])
+		if !ok || len(sub) == maxExactStrings {
+			return nil, false
+		}
+		return append([]string{""}, sub...), true
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			sub, ok := exactStrings(s)
+			if !ok || len(out)+len(sub) > maxExactStrings {
+				return nil, false
+			}
+			out = append(out, sub...)
+		}
+		return out, true
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range re.Sub {
+			sub, ok := exactStrings(s)
+			if !ok || len(out)*len(sub) > maxExactStrings {
+				return nil, false
+			}
+			out = crossStrings(out, sub)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func crossStrings(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
+}
+
+// concatNeeds are the needs of the pieces of a concatenation: runs of
+// pieces spelt out as few strings make one set of strings each (when no
+// string of it is empty), the other pieces their own needs.
+func concatNeeds(subs []*syntax.Regexp) []literalNeed {
+	var out []literalNeed
+	run := []string{""}
+	flush := func() {
+		if !slices.Contains(run, "") {
+			out = append(out, literalNeed{{run}})
+		}
+		run = []string{""}
+	}
+	for _, sub := range subs {
+		if set, ok := exactStrings(sub); ok {
+			if len(run)*len(set) > maxExactStrings {
+				flush()
+			}
+			if len(set) <= maxExactStrings {
+				run = crossStrings(run, set)
+				continue
+			}
+		}
+		flush()
+		if need, ok := literalsOf(sub); ok {
+			out = append(out, need)
+		}
+	}
+	flush()
+	return out
 }
 
 // holds reports whether b has what the need asks for.
