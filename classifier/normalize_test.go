@@ -493,3 +493,41 @@ func TestFoldBitmapMatchesTable(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNormalizeAgreesWithReference runs the whole normaliser, fast paths,
+// token bits and segments, against its first form, rune by rune and
+// byte by byte with a byte-by-byte way back, on any text. The seeds run
+// with the ordinary tests.
+func FuzzNormalizeAgreesWithReference(f *testing.F) {
+	for _, s := range []string{
+		"", "T.e.l.e.g.r.a.m @ pp_team", "wh@tsapp te1egram hell0", "+ 8 5 5 · 1 2 · 3 4 5 · 6 7 8 9", "e\u0301\u0301 Kho\u0302ng",
+		"\xff\xfe ab\xc0cd", "1️⃣8️⃣ zero nine one seven two", "ＴＧ：＠ｈｒ Tеlеgrаm", "W A 0917  i.e.  x\ty", "薪水 护照,護照。 3.500.000",
+		"ក្រុងព្រះសីហនុ ១៨ ﷺ ½", strings.Repeat("a b ", 40) + "one two three4",
+	} {
+		f.Add(s)
+	}
+	known := map[string]bool{"telegram": true, "whatsapp": true, "hello": true}
+	fast, ref := newNormalizer(known), newNormalizer(known)
+	f.Fuzz(func(t *testing.T, in string) {
+		var got normalized
+		fast.normalize(&got, in)
+		var d denseText
+		ref.pass1Ref(&d, in)
+		one := normalized{text: d.text, segs: denseSegs(d.orig), invalid: d.invalid, obfuscated: d.obfuscated}
+		text, orig := ref.pass2Ref(&one, in)
+		if string(got.text) != string(text) || !slices.Equal(got.origs(), orig) || got.invalid != one.invalid ||
+			got.obfuscated != one.obfuscated || got.longDigits != one.longDigits {
+			t.Fatalf("%q: normalised to %q %v (invalid %d, obfuscated %d, long digits %v), first form %q %v (%d, %d, %v)",
+				in, got.text, got.origs(), got.invalid, got.obfuscated, got.longDigits, text, orig, one.invalid, one.obfuscated, one.longDigits)
+		}
+	})
+}
+
+// denseSegs turns a byte-by-byte way back into segments, a byte each.
+func denseSegs(orig []int32) []seg {
+	var segs []seg
+	for i, o := range orig {
+		segs = addSeg(segs, i, int(o), 1)
+	}
+	return segs
+}
