@@ -202,3 +202,44 @@ func BenchmarkCrawlLocal(b *testing.B) {
 	b.ReportMetric(float64(b.N)*pagesPerPass/secs, "pages/s")
 	b.ReportMetric(float64(b.N)*pagesPerPass*float64(len(page))/secs/1e6, "MB/s")
 }
+
+// BenchmarkCrawlLocalItems is whole passes of a board against a local
+// server, politeness off: a list page linking to 40 item pages of 50 KB,
+// each holding one ad, all fetched, parsed and extracted on every pass.
+func BenchmarkCrawlLocalItems(b *testing.B) {
+	const items = 40
+	item := itemPage()
+	var list strings.Builder
+	list.WriteString(`<!DOCTYPE html><html><body><ul>`)
+	for i := range items {
+		fmt.Fprintf(&list, `<li><a class="job-link" href="/jobs/ad/%d">Job %d</a></li>`, i, i)
+	}
+	list.WriteString(`</ul></body></html>`)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /jobs/", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(list.String())) })
+	mux.HandleFunc("GET /jobs/ad/{n}", func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.Replace(item, []byte(`data-id="1001"`), []byte(`data-id="`+r.PathValue("n")+`"`), 1))
+	})
+	srv, _ := serve(&testing.T{}, mux)
+	defer srv.Close()
+	yaml := strings.ReplaceAll(itemYAML, "https://jobs.example.org", srv.URL) + "allow_private: true\nfull_scan: true\n"
+	s, err := ParseSource("bench-item.yaml", []byte(yaml))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := New(Config{StateFile: b.TempDir() + "/state.db", Hosts: []HostRule{{Host: "*", Delay: 0, Concurrency: 8}}}, []*Source{s}, &memPublisher{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	const pagesPerPass = items + 1
+	for b.Loop() {
+		st, err := c.Once(context.Background(), s)
+		if err != nil || st.Pages != pagesPerPass {
+			b.Fatalf("%+v %v", st, err)
+		}
+	}
+	secs := b.Elapsed().Seconds()
+	b.ReportMetric(float64(b.N)*pagesPerPass/secs, "pages/s")
+	b.ReportMetric(float64(b.N)*items*float64(len(item))/secs/1e6, "MB/s")
+}
