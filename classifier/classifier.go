@@ -117,7 +117,7 @@ func loadDir(dir string) (*loaded, error) {
 		return nil, fmt.Errorf("rules %s: %w", dir, err)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("rules: no *.yaml files in %s", dir)
+		return nil, fmt.Errorf("rules: no *.yaml files in %s; set classifier.rules to the rule folder (relative paths start from the working directory)", dir)
 	}
 	sort.Strings(files)
 	var specs []*fileSpec
