@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -17,16 +16,7 @@ import (
 
 var brokers *bustest.Set
 
-func TestMain(m *testing.M) {
-	var err error
-	if brokers, err = bustest.NewSet(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	brokers.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { bustest.Main(m, &brokers) }
 
 // stageRun is the alert stage as lurewatch runs it: a consumer of the
 // flagged topic in the alerter's group handing batches to Accept, and the

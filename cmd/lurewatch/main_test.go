@@ -23,16 +23,7 @@ import (
 
 var brokers *bustest.Set
 
-func TestMain(m *testing.M) {
-	var err error
-	if brokers, err = bustest.NewSet(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	brokers.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { bustest.Main(m, &brokers) }
 
 // syncBuffer collects a command's output while it runs.
 type syncBuffer struct {

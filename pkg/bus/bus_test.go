@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -17,16 +16,7 @@ import (
 
 var brokers *bustest.Set
 
-func TestMain(m *testing.M) {
-	var err error
-	if brokers, err = bustest.NewSet(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	brokers.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { bustest.Main(m, &brokers) }
 
 // eachBroker runs the test against the embedded broker and real Kafka, each
 // with topics of its own.

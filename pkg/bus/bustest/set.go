@@ -75,3 +75,17 @@ func (s *Set) Close() {
 	}
 	os.RemoveAll(s.dir)
 }
+
+// Main runs a test package's tests with a fresh Set in *brokers and stops
+// its brokers afterwards. Call it from TestMain.
+func Main(m *testing.M, brokers **Set) {
+	s, err := NewSet()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	*brokers = s
+	code := m.Run()
+	s.Close()
+	os.Exit(code)
+}
