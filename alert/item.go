@@ -62,7 +62,7 @@ const snippetContext = 60
 func newItem(f *ad.Flagged, base string, now time.Time) Item {
 	x := f.Verdict.Extracted
 	it := Item{
-		AdID: f.ID, Title: clip(firstNonEmpty(f.Title, f.Body), 200), Source: f.Source, Platform: f.Platform,
+		AdID: f.ID, Title: clip(f.Headline(), 200), Source: f.Source, Platform: f.Platform,
 		URL: f.URL, Link: adLink(base, f.ID), Level: f.Verdict.Level, Score: f.Verdict.Score,
 		Category: f.Verdict.Category, Location: clip(f.Location, 120), PostedAt: f.PostedAt, SeenAt: now,
 		Nationalities: x.Nationalities, Places: x.Places, Languages: x.Languages,
@@ -139,13 +139,4 @@ func clip(s string, limit int) string {
 		return string(r[:limit-1]) + "…"
 	}
 	return s
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -157,16 +157,21 @@ func newHitView(h index.Hit) hitView {
 		}
 	}
 	if v.Title == nil {
-		v.Title = []index.Part{{Text: orUntitled(d.Title)}}
+		v.Title = []index.Part{{Text: headline(d)}}
 	}
 	return v
 }
 
-func orUntitled(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "(no title)"
+// headline is the ad's title as written, so that the rules' spans still
+// point into it; for a post without one, the start of its text.
+func headline(d *index.Doc) string {
+	if strings.TrimSpace(d.Title) != "" {
+		return d.Title
 	}
-	return s
+	if h := d.Headline(); h != "" {
+		return h
+	}
+	return "(no title)"
 }
 
 // facetView is one facet of the sidebar.
@@ -460,7 +465,7 @@ type contactView struct {
 type adView struct {
 	base
 	ID, Level, Score, Category   string
-	Title                        []index.Part
+	Heading                      []index.Part // the title with the rules' words marked; base.Title is the page's
 	Body                         []index.Part
 	Location, Company, Author    string
 	SalaryAsWritten              string
@@ -525,9 +530,9 @@ func (s *Server) adPage(w http.ResponseWriter, r *http.Request, u *who) {
 	v := d.Verdict
 	x := v.Extracted
 	view := adView{
-		base: baseFor(orUntitled(d.Title), u), ID: d.ID, Level: levelClass(v.Level),
+		base: baseFor(headline(d), u), ID: d.ID, Level: levelClass(v.Level),
 		Score: strconv.FormatFloat(v.Score, 'f', 1, 64), Category: v.Category,
-		Title:    index.MarkText(orUntitled(d.Title), spanMarks(d, "title", d.Title)),
+		Heading:  index.MarkText(headline(d), spanMarks(d, "title", d.Title)),
 		Body:     index.MarkText(d.Body, spanMarks(d, "body", d.Body)),
 		Location: d.Location, Company: d.Company, Author: d.Author, SalaryAsWritten: d.Salary,
 		Source: d.Source, Platform: d.Platform, Lang: d.Lang,
@@ -537,9 +542,6 @@ func (s *Server) adPage(w http.ResponseWriter, r *http.Request, u *who) {
 		Salary: fmtSalary(x.Salary), Places: x.Places, Countries: x.Countries, Languages: x.Languages,
 		JobTypes: x.JobTypes, Nationalities: x.Nationalities, ContactsAsWritten: d.Contacts,
 		RulePack: v.Rules, ClassifiedAt: fmtTime(v.ClassifiedAt), ContentHash: d.ContentHash,
-	}
-	if strings.TrimSpace(d.Title) == "" {
-		view.Title = []index.Part{{Text: "(no title)"}}
 	}
 	for _, h := range v.Hits {
 		rv := ruleView{Rule: h.Rule, Category: h.Category, Description: h.Description, Weight: strconv.FormatFloat(h.Weight, 'g', -1, 64)}

@@ -433,3 +433,27 @@ func sha256hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// A chat post has no title: lists and its page lead with the start of its
+// text instead of an empty heading.
+func TestPostWithoutTitleLeadsWithItsText(t *testing.T) {
+	post := indextest.Fixture{ID: "tg-1", Lang: "en", Source: "channel", Platform: "telegram",
+		Body: "URGENT typists for Poipet, USD 1,500 a month\nDM @fast_jobs", Rules: [][2]string{{"watched-hub", "Poipet"}},
+		Level: "high", Posted: "2026-11-12"}.Flagged()
+	s := newTestSite(t, post)
+	c := s.client(t)
+	s.login(t, c)
+	for _, path := range []string{"/?q=poipet", "/ads/tg-1"} {
+		resp, err := c.Get(s.url(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := body(t, resp)
+		if !strings.Contains(page, "URGENT typists for Poipet, USD 1,500 a month") || strings.Contains(page, "(no title)") {
+			t.Errorf("%s does not lead with the post's first line:\n%s", path, page)
+		}
+		if path == "/ads/tg-1" && !strings.Contains(page, "<title>URGENT typists for Poipet, USD 1,500 a month · lurewatch</title>") {
+			t.Errorf("the ad page's <title> does not name the ad:\n%s", page)
+		}
+	}
+}

@@ -203,7 +203,7 @@ func printResults(w io.Writer, q string, res *index.Result) {
 	fmt.Fprintf(w, "%d flagged ads match %q (showing %d)\n", res.Total, q, len(res.Hits))
 	for _, h := range res.Hits {
 		d := h.Doc
-		title, passage := d.Title, ""
+		title, passage := d.Headline(), ""
 		for _, s := range h.Highlights {
 			switch {
 			case s.Field == "title":

@@ -6,6 +6,7 @@
 package ad
 
 import (
+	"strings"
 	"time"
 )
 
@@ -165,4 +166,21 @@ type Contact struct {
 	// Kind is telegram, whatsapp, wechat, line, phone, email or url.
 	Kind  string `json:"kind"`
 	Value string `json:"value"`
+}
+
+// headlineRunes caps a headline taken from the body.
+const headlineRunes = 120
+
+// Headline is what lists show for the ad: its title or, for a post that has
+// none (a chat channel's message), the start of its first line of text.
+func (r *Raw) Headline() string {
+	if t := strings.TrimSpace(r.Title); t != "" {
+		return t
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(r.Body), "\n")
+	line = strings.Join(strings.Fields(line), " ")
+	if runes := []rune(line); len(runes) > headlineRunes {
+		return string(runes[:headlineRunes-1]) + "…"
+	}
+	return line
 }

@@ -145,6 +145,21 @@ func TestTruncateKeepsRunes(t *testing.T) {
 	}
 }
 
+func TestHeadline(t *testing.T) {
+	long := strings.Repeat("ក", 200)
+	for _, tc := range []struct{ title, body, want string }{
+		{"  Typist, Bavet ", "body", "Typist, Bavet"},
+		{"", "URGENT HIRING   typists\nsecond line", "URGENT HIRING typists"},
+		{"", long, strings.Repeat("ក", 119) + "…"},
+		{"", "", ""},
+	} {
+		r := ad.Raw{Title: tc.title, Body: tc.body}
+		if got := r.Headline(); got != tc.want {
+			t.Errorf("Headline(%q, %q) = %q, want %q", tc.title, tc.body, got, tc.want)
+		}
+	}
+}
+
 func TestParseLevel(t *testing.T) {
 	if l, err := ad.ParseLevel("high"); err != nil || l.Rank() != 3 {
 		t.Fatalf("ParseLevel(high) = %v, %v", l, err)
