@@ -72,9 +72,6 @@ func WithRegisterer(reg prometheus.Registerer) Option { return func(o *options) 
 // WithClock replaces the system clock, for tests.
 func WithClock(c Clock) Option { return func(o *options) { o.clock = c } }
 
-// WithHTTPClient sends webhooks with c instead of a plain http.Client.
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
-
 // WithStdout is where a file notifier with path "-" writes.
 func WithStdout(w io.Writer) Option { return func(o *options) { o.stdout = w } }
 

@@ -112,9 +112,6 @@ func (c *Crawler) Close() error {
 	return c.state.close()
 }
 
-// Sources returns the configured sources.
-func (c *Crawler) Sources() []*Source { return c.sources }
-
 // Stats counts one pass over a source.
 type Stats struct {
 	// Pages fetched (NotModified of them answered 304), and their bytes.

@@ -64,14 +64,8 @@ func New(cfg Config, brokers []string, logger *slog.Logger, metrics *Metrics) (*
 	return c, nil
 }
 
-// Config returns the settings in force, defaults filled.
-func (c *Client) Config() Config { return c.cfg }
-
 // Topics returns the deployment's topic names.
 func (c *Client) Topics() Topics { return c.cfg.Topics() }
-
-// Brokers returns the bootstrap addresses in use.
-func (c *Client) Brokers() []string { return c.brokers }
 
 // Close releases idle connections.
 func (c *Client) Close() { c.transport.CloseIdleConnections() }
