@@ -245,14 +245,21 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		return nil, errors.Join(b.errs...)
 	}
 	pats := make([][]byte, len(b.p.patterns))
+	bounds := make([]uint8, len(b.p.patterns))
 	b.p.hot = make([]patternHot, len(b.p.patterns))
 	for i, p := range b.p.patterns {
 		pats[i] = []byte(p.text)
+		if p.left {
+			bounds[i] |= boundLeft
+		}
+		if p.right {
+			bounds[i] |= boundRight
+		}
 		from := int32(len(b.p.targets))
 		b.p.targets = append(b.p.targets, p.targets...)
 		b.p.hot[i] = patternHot{len: int32(len(p.text)), from: from, to: int32(len(b.p.targets)), left: p.left, right: p.right}
 	}
-	ac, err := buildAutomaton(pats)
+	ac, err := buildBoundedAutomaton(pats, bounds)
 	if err != nil {
 		return nil, err
 	}

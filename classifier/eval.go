@@ -40,7 +40,6 @@ type adState struct {
 	ac        []acMatch
 	acScratch scanScratch
 	joined    []byte // the fields' texts, each ended by fieldSep
-	filter    boundFilter
 	matches   []match
 	listHead  []int32 // per list: first link, or -1
 	linkNext  []int32
@@ -141,12 +140,14 @@ func (st *adState) scan() {
 	// field's own ends would, so the checks read the same. An ad with so
 	// many matches that some would be cut is scanned again field by
 	// field, where the cut falls on matches as found, as it always has.
+	// (The count of matches may run a few over, the matches of bytes a
+	// scan in parts reads twice: then an ad just under the limit is
+	// scanned again, to the same matches.)
 	sc := &st.acScratch
-	st.filter = boundFilter{text: joined, hot: p.hot}
-	sc.filter, sc.raw = &st.filter, 0
+	sc.boundsIn, sc.raw = joined, 0
 	var stopped bool
 	st.ac, stopped = p.ac.scanWith(joined, st.ac[:0], nFields*maxMatchesPerAd, sc)
-	sc.filter = nil
+	sc.boundsIn = nil
 	if stopped || sc.raw >= maxMatchesPerAd {
 		st.scanFieldByField()
 		return
