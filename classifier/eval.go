@@ -546,9 +546,15 @@ func (st *adState) hasDigits() bool {
 
 // words counts the words of the title and body, up to the pack's
 // wordsCap: conditions on the count read the same from there on, and a
-// long body need not be counted to its end.
+// long body need not be counted to its end. Normalising counted the
+// words of most texts already.
 func (st *adState) words() int {
-	if st.nWords < 0 {
+	if st.nWords >= 0 {
+		return st.nWords
+	}
+	if t, b := st.f[0].words, st.f[1].words; t >= 0 && b >= 0 {
+		st.nWords = min(t+b, st.p.wordsCap)
+	} else {
 		limit := st.p.wordsCap - 1
 		n := countTokens(st.f[0].text, 0, len(st.f[0].text), limit)
 		if n <= limit {

@@ -25,6 +25,10 @@ type normalized struct {
 	// longDigits is set when the text has a run of nine digits or more,
 	// the only place a phone number can be.
 	longDigits bool
+	// words is the number of words, as countTokens counts them, when
+	// normalising found it for free (an ASCII text nothing was
+	// rewritten in), and -1 otherwise.
+	words int
 }
 
 // Byte classes for the second pass.
@@ -446,8 +450,13 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 		}
 	}
 	if len(n.edits) == 0 {
+		dst.words = -1
+		if tb.ascii {
+			dst.words = tb.words
+		}
 		return
 	}
+	dst.words = -1
 	out, segs := n.tmpText[:0], n.tmpSegs[:0]
 	prev := 0
 	for _, e := range n.edits {

@@ -279,6 +279,7 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(13, 14))
 	fast, ref := newNormalizer(known), newNormalizer(known)
+	counted := 0
 	for range 20000 {
 		var b strings.Builder
 		for k := r.IntN(60); k > 0; k-- {
@@ -296,6 +297,21 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 			t.Fatalf("%q: second pass gives %q %v (obfuscated %d, long digits %v), byte by byte %q %v (%d, %v)",
 				in, got.text, got.origs(), got.obfuscated, got.longDigits, wantText, wantOrig, want.obfuscated, want.longDigits)
 		}
+		if got.words >= 0 {
+			counted++
+			checkWords(t, in, &got)
+		}
+	}
+	if counted == 0 {
+		t.Error("no text had its words counted while it was normalised")
+	}
+}
+
+// checkWords checks the words normalising counted against countTokens.
+func checkWords(t *testing.T, in string, d *normalized) {
+	t.Helper()
+	if want := countTokens(d.text, 0, len(d.text), len(d.text)); d.words >= 0 && d.words != want {
+		t.Fatalf("%q: normalising counted %d words in %q, countTokens %d", in, d.words, d.text, want)
 	}
 }
 
@@ -520,6 +536,7 @@ func FuzzNormalizeAgreesWithReference(f *testing.F) {
 			t.Fatalf("%q: normalised to %q %v (invalid %d, obfuscated %d, long digits %v), first form %q %v (%d, %d, %v)",
 				in, got.text, got.origs(), got.invalid, got.obfuscated, got.longDigits, text, orig, one.invalid, one.obfuscated, one.longDigits)
 		}
+		checkWords(t, in, &got)
 	})
 }
 
