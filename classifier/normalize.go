@@ -412,31 +412,27 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 	// be; a token before it was rewritten already.
 	pos := 0
 	for w, starts := range tb.start {
+		alnum, digit := tb.alnum[w], tb.digit[w]
 		for ; starts != 0; starts &= starts - 1 {
-			start := w<<6 + bits.TrailingZeros64(starts)
+			off := bits.TrailingZeros64(starts)
+			start := w<<6 + off
 			if start < pos {
 				continue
 			}
-			if t[start] >= 'a' {
-				// A word that starts with a letter. Most are two letters
-				// or more, with no digit, no leetspeak symbol after them
-				// and not the shape of a number word: nothing to do,
-				// decided with one branch.
-				var e int
-				var noDigit bool
-				if run := ^tb.alnum[w] >> (start & 63); run != 0 {
-					e = start + bits.TrailingZeros64(run)
-					noDigit = tb.digit[w]>>(start&63)&(1<<(e-start)-1) == 0
-				} else { // it goes on in the next word of bits
-					e = tb.runEnd(start, len(t))
-					noDigit = tb.digitsAcross(start, e) == 0
-				}
-				l := e - start
+			// A word that starts with a letter and ends in this word of
+			// bits. Most are two letters or more, with no digit, no
+			// leetspeak symbol after them and not the shape of a number
+			// word: nothing to do, decided with one branch that is
+			// nearly always taken, the tests that feed it computed
+			// without branches of their own.
+			if run := ^alnum >> off; run != 0 && t[start] >= 'a' {
+				l := bits.TrailingZeros64(run)
+				e := start + l
 				var after byte
 				if e < len(t) {
 					after = t[e]
 				}
-				if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 && noDigit {
+				if b2u(l < 2)|leetSymbol[after]|numberWordLen(l, t[start], t[e-1])|b2u(digit>>off&(1<<l-1) != 0) == 0 {
 					pos = e
 					continue
 				}
@@ -591,12 +587,10 @@ var numberWordLens = func() (t [32][32]uint8) {
 }()
 
 // numberWordLen is non-zero when a word of n bytes from first to last
-// may be a number word.
+// may be a number word. It has no branch: a shift past the byte, for
+// words too short or too long, leaves nothing.
 func numberWordLen(n int, first, last byte) uint8 {
-	if n < 3 || n > 8 {
-		return 0
-	}
-	return numberWordLens[first&31][last&31] >> (n - 3) & 1
+	return numberWordLens[first&31][last&31] >> uint(n-3) & 1
 }
 
 func b2u(b bool) uint8 {
