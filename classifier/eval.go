@@ -244,7 +244,7 @@ func wordRuneAt(t []byte, i int) bool {
 	if c < utf8.RuneSelf {
 		return isASCIIAlnum(c)
 	}
-	r, _ := utf8.DecodeRune(t[i:])
+	r, _ := decodeRuneBytes(t, i)
 	return isSpacedWordRune(r)
 }
 
@@ -458,7 +458,7 @@ func countTokens(t []byte, a, b, limit int) int {
 			i++
 			continue
 		}
-		r, s := utf8.DecodeRune(t[i:])
+		r, s := decodeRuneBytes(t, i)
 		i += s
 		switch {
 		case r >= 0x2E80 && isUnspacedScript(r):

@@ -271,19 +271,37 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 // form, that of Chinese, Thai, Lao, Khmer and Burmese, decoded in line.
 func decodeRune(src string, i int) (rune, int) {
 	if c0 := src[i]; c0&0xF0 == 0xE0 && i+2 < len(src) {
-		c1, c2 := src[i+1], src[i+2]
-		lo, hi := byte(0x80), byte(0xBF)
-		switch c0 {
-		case 0xE0:
-			lo = 0xA0 // no overlong forms
-		case 0xED:
-			hi = 0x9F // no surrogates
-		}
-		if c1 >= lo && c1 <= hi && c2&0xC0 == 0x80 {
-			return rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), 3
+		if r, ok := rune3(c0, src[i+1], src[i+2]); ok {
+			return r, 3
 		}
 	}
 	return utf8.DecodeRuneInString(src[i:])
+}
+
+// decodeRuneBytes is decodeRune for a byte slice.
+func decodeRuneBytes(t []byte, i int) (rune, int) {
+	if c0 := t[i]; c0&0xF0 == 0xE0 && i+2 < len(t) {
+		if r, ok := rune3(c0, t[i+1], t[i+2]); ok {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRune(t[i:])
+}
+
+// rune3 decodes a rune of three bytes led by c0 (0xE0 to 0xEF); ok is
+// false when they are not one.
+func rune3(c0, c1, c2 byte) (rune, bool) {
+	lo, hi := byte(0x80), byte(0xBF)
+	switch c0 {
+	case 0xE0:
+		lo = 0xA0 // no overlong forms
+	case 0xED:
+		hi = 0x9F // no surrogates
+	}
+	if c1 >= lo && c1 <= hi && c2&0xC0 == 0x80 {
+		return rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), true
+	}
+	return 0, false
 }
 
 // emit writes rune r, which came from the rune at src[at].

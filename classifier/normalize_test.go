@@ -189,6 +189,9 @@ func TestDecodeRune(t *testing.T) {
 					if r != wr || n != wn {
 						t.Fatalf("% x: %U %d, want %U %d", s[1:end], r, n, wr, wn)
 					}
+					if r, n := decodeRuneBytes([]byte(s[:end]), 1); r != wr || n != wn {
+						t.Fatalf("% x as bytes: %U %d, want %U %d", s[1:end], r, n, wr, wn)
+					}
 				}
 			}
 		}
