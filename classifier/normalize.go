@@ -437,20 +437,27 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			if start < pos {
 				continue
 			}
-			// A word that starts with a letter and ends in this word of
-			// bits. Most are two letters or more, with no digit, no
-			// leetspeak symbol after them and not the shape of a number
-			// word: nothing to do, decided with one branch that is
-			// nearly always taken, the tests that feed it computed
-			// without branches of their own.
-			if run := ^alnum >> off; run != 0 && t[start] >= 'a' {
-				l := bits.TrailingZeros64(run)
-				e := start + l
+			// A word that starts with a letter. Most are two letters or
+			// more, with no digit, no leetspeak symbol after them and not
+			// the shape of a number word: nothing to do, decided with one
+			// branch that is nearly always taken, the tests that feed it
+			// computed without branches of their own.
+			if t[start] >= 'a' {
+				var e int
+				var digits uint64
+				if run := ^alnum >> off; run != 0 {
+					l := bits.TrailingZeros64(run)
+					e, digits = start+l, digit>>off&(1<<l-1)
+				} else { // it goes on in the next word of bits
+					e = tb.runEnd(start, len(t))
+					digits = uint64(tb.digitsAcross(start, e))
+				}
+				l := e - start
 				var after byte
 				if e < len(t) {
 					after = t[e]
 				}
-				if b2u(l < 2)|leetSymbol[after]|numberWordLen(l, t[start], t[e-1])|b2u(digit>>off&(1<<l-1) != 0) == 0 {
+				if b2u(l < 2)|leetSymbol[after]|numberWordLen(l, t[start], t[e-1])|b2u(digits != 0) == 0 {
 					pos = e
 					continue
 				}
