@@ -84,6 +84,7 @@ type node struct {
 	gateDigit bool
 	reDigit   bool        // every match of re has a digit
 	reNeed    literalNeed // and this literal text
+	rePrefix  *prefixSearch
 	cond      *condition
 }
 
@@ -469,6 +470,9 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 		n.re = re
 		n.reDigit = needsDigit(ns.regex)
 		n.reNeed = needsLiterals(ns.regex)
+		if re != nil {
+			n.rePrefix = newPrefixSearch(ns.regex)
+		}
 		n.gateDigit = ns.gateDigit
 		if len(ns.gate) > 0 {
 			id := b.newList(fmt.Sprintf("gate of rule %s line %d", rs.id, ns.line))

@@ -50,6 +50,7 @@ type adState struct {
 	catWeight []catWeight
 	within    []withinSpan
 	windows   []spanRef
+	reFound   [][2]int32 // a regex's matches in a window
 	capped    bool
 
 	placeHits []idHit
@@ -418,6 +419,13 @@ func (st *adState) regexIn(n *node, f, from, to int) {
 	t := st.f[f].text[from:to]
 	if n.reDigit && !hasDigit(t) || !n.reNeed.holds(t) {
 		return // the regex cannot match here
+	}
+	if n.rePrefix != nil {
+		st.reFound = n.rePrefix.appendMatches(st.reFound[:0], t, maxRegexMatches)
+		for _, loc := range st.reFound {
+			st.spans = append(st.spans, spanRef{field: int8(f), start: int32(from) + loc[0], end: int32(from) + loc[1]})
+		}
+		return
 	}
 	for _, loc := range n.re.FindAllIndex(t, maxRegexMatches) {
 		if loc[1] > loc[0] {
