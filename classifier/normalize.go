@@ -176,27 +176,17 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		if size == 3 && !n.fold.foldsBMP(r) {
 			// A run of runes of three bytes that read as themselves, the
 			// bulk of Chinese, Thai, Lao, Khmer and Burmese text, is
-			// copied in a loop of its own, in one segment. Copies never
-			// grow, so the room made above lasts.
-			k := len(out)
-			segs = addSeg(segs, k, i, 3)
-			o := out[:cap(out)]
-			for {
-				o[k], o[k+1], o[k+2] = src[i], src[i+1], src[i+2]
-				k, i = k+3, i+3
-				if i+2 >= len(src) {
-					break
-				}
-				c0, c1, c2 := src[i], src[i+1], src[i+2]
-				if c0&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 ||
-					c0 == 0xE0 && c1 < 0xA0 || c0 == 0xED && c1 > 0x9F {
-					break // not a valid three-byte rune: the general path
-				}
-				if n.fold.foldsBMP(rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)) {
-					break
+			// found in a loop of its own, then copied at once, in one
+			// segment. Copies never grow, so the room made above lasts.
+			start := i
+			for i += 3; i+2 < len(src); i += 3 {
+				r, ok := rune3(src[i], src[i+1], src[i+2])
+				if !ok || src[i]&0xF0 != 0xE0 || n.fold.foldsBMP(r) {
+					break // not a rune of three bytes that reads as itself
 				}
 			}
-			out = o[:k]
+			segs = addSeg(segs, len(out), start, 3)
+			out = append(out, src[start:i]...)
 			continue
 		}
 		if r == utf8.RuneError && size == 1 {
