@@ -140,9 +140,20 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	found := false
 	for _, f := range [...]int{3, 0, 1} {
 		t := st.f[f].text
+		runs, known := st.f[f].digitRuns, st.f[f].digitRunsKnown
 		for i := 0; i < len(t); i++ {
-			// Amounts start at a digit: skip 32, then eight bytes at a
-			// time to one.
+			// Amounts start at a digit: at the next run of digits, where
+			// normalising found them; otherwise skip 32, then eight
+			// bytes at a time to one.
+			if known {
+				for len(runs) > 0 && int(runs[0]) < i {
+					runs = runs[1:]
+				}
+				if len(runs) == 0 {
+					break
+				}
+				i = int(runs[0])
+			}
 			for i+32 <= len(t) && digitBytes(binary.LittleEndian.Uint64(t[i:]))|digitBytes(binary.LittleEndian.Uint64(t[i+8:]))|
 				digitBytes(binary.LittleEndian.Uint64(t[i+16:]))|digitBytes(binary.LittleEndian.Uint64(t[i+24:])) == 0 {
 				i += 32

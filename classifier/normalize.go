@@ -29,6 +29,11 @@ type normalized struct {
 	// normalising found it for free (an ASCII text nothing was
 	// rewritten in), and -1 otherwise.
 	words int
+	// digitRuns are where the runs of ASCII digits start, in order, when
+	// digitRunsKnown: normalising finds them for free in a text nothing
+	// was rewritten in, and the salary extractor need not look for them.
+	digitRuns      []int32
+	digitRunsKnown bool
 }
 
 // Byte classes for the second pass.
@@ -460,14 +465,21 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			}
 		}
 	}
+	dst.words, dst.digitRuns, dst.digitRunsKnown = -1, dst.digitRuns[:0], false
 	if len(n.edits) == 0 {
-		dst.words = -1
 		if tb.ascii {
 			dst.words = tb.words
 		}
+		carry := uint64(0) // whether the last byte of the word before is a digit
+		for w, d := range tb.digit {
+			for m := d &^ (d<<1 | carry); m != 0; m &= m - 1 {
+				dst.digitRuns = append(dst.digitRuns, int32(w<<6+bits.TrailingZeros64(m)))
+			}
+			carry = d >> 63
+		}
+		dst.digitRunsKnown = true
 		return
 	}
-	dst.words = -1
 	out, segs := n.tmpText[:0], n.tmpSegs[:0]
 	prev := 0
 	for _, e := range n.edits {

@@ -310,11 +310,24 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 	}
 }
 
-// checkWords checks the words normalising counted against countTokens.
+// checkWords checks the words normalising counted against countTokens,
+// and the runs of digits it found against the text.
 func checkWords(t *testing.T, in string, d *normalized) {
 	t.Helper()
 	if want := countTokens(d.text, 0, len(d.text), len(d.text)); d.words >= 0 && d.words != want {
 		t.Fatalf("%q: normalising counted %d words in %q, countTokens %d", in, d.words, d.text, want)
+	}
+	if !d.digitRunsKnown {
+		return
+	}
+	var want []int32
+	for i, c := range d.text {
+		if isASCIIDigit(c) && (i == 0 || !isASCIIDigit(d.text[i-1])) {
+			want = append(want, int32(i))
+		}
+	}
+	if !slices.Equal(d.digitRuns, want) {
+		t.Fatalf("%q: normalising found runs of digits at %v in %q, want %v", in, d.digitRuns, d.text, want)
 	}
 }
 
