@@ -466,6 +466,14 @@ func countTokens(t []byte, a, b, limit int) int {
 			i++
 			continue
 		}
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(t) && t[i+1]&0xC0 == 0x80 && t[i+2]&0xC0 == 0x80 {
+			// A CJK ideograph (U+4000 to U+9FFF), the bulk of Chinese
+			// text: a word each.
+			n++
+			inWord = false
+			i += 3
+			continue
+		}
 		r, s := decodeRuneBytes(t, i)
 		i += s
 		switch {
