@@ -546,6 +546,15 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 	if !isASCIILetter(t[i]) {
 		return i
 	}
+	// Nearly every single letter ("a job", "I am") has a word after it,
+	// not another single letter: that is seen before anything is set up.
+	s := 0
+	for i+1+s < len(t) && s < 3 && isJoinSep(t[i+1+s]) {
+		s++
+	}
+	if q := i + 1 + s; s == 0 || q >= len(t) || !isASCIILetter(t[q]) || q+1 < len(t) && isASCIIAlnum(t[q+1]) {
+		return i
+	}
 	rs := len(n.replText)
 	letters := append(n.letters[:0], i)
 	defer func() { n.letters = letters[:0] }()
@@ -670,8 +679,29 @@ var phoneCodes = []string{"855", "856", "95", "66", "62", "63", "84", "60", "86"
 // joinPhone joins a phone number split by spaces, dots or dashes
 // ("+ 8 5 5 · 9 7 · 0 0 0 · 4 4 6 8") into one run of digits.
 func (n *normalizer) joinPhone(t []byte, i int) int {
-	rs := len(n.replText)
+	// Nearly every number is one group of digits ("2019", "3 years"); a
+	// number split in groups has a separator and a digit after its first
+	// group. That is seen before any digit is copied.
 	k := i
+	if t[k] == '+' {
+		k++
+		if k < len(t) && t[k] == ' ' {
+			k++
+		}
+	}
+	e := k
+	for e < len(t) && isASCIIDigit(t[e]) && e-k < 15 {
+		e++
+	}
+	s := 0
+	for e+s < len(t) && s < 3 && isPhoneSep(t[e+s]) {
+		s++
+	}
+	if s == 0 || e+s >= len(t) || !isASCIIDigit(t[e+s]) {
+		return i
+	}
+	rs := len(n.replText)
+	k = i
 	plus := t[k] == '+'
 	if plus {
 		n.replText = append(n.replText, '+')
@@ -692,7 +722,7 @@ func (n *normalizer) joinPhone(t []byte, i int) int {
 		groups++
 		end = k
 		s := 0
-		for k+s < len(t) && s < 3 && (t[k+s] == ' ' || t[k+s] == '.' || t[k+s] == '-' || t[k+s] == '(' || t[k+s] == ')') {
+		for k+s < len(t) && s < 3 && isPhoneSep(t[k+s]) {
 			s++
 		}
 		if s == 0 {
@@ -712,6 +742,11 @@ func (n *normalizer) joinPhone(t []byte, i int) int {
 	}
 	n.edits = append(n.edits, edit{start: i, end: end, rs: rs, re: len(n.replText)})
 	return end
+}
+
+// isPhoneSep reports whether c may split the groups of a phone number.
+func isPhoneSep(c byte) bool {
+	return c == ' ' || c == '.' || c == '-' || c == '(' || c == ')'
 }
 
 func hasPhoneCode(d string) bool {
