@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -143,7 +144,27 @@ func needsLiterals(s string) literalNeed {
 	if !ok {
 		return nil
 	}
+	// An alternative fails at the first set the window lacks: the sets
+	// least likely to be there are tried first, those of the longest
+	// strings, then of the fewest ("day|week" before "$|usd" and the
+	// digits, which the window around a gate nearly always has).
+	for _, sets := range need {
+		slices.SortStableFunc(sets, func(a, b []string) int {
+			if la, lb := minLen(a), minLen(b); la != lb {
+				return lb - la
+			}
+			return len(a) - len(b)
+		})
+	}
 	return need
+}
+
+func minLen(set []string) int {
+	m := math.MaxInt
+	for _, s := range set {
+		m = min(m, len(s))
+	}
+	return m
 }
 
 // literalsOf is what every match of re must contain; ok is false when
