@@ -323,15 +323,17 @@ func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool
 	return a.scanWith(text, dst, limit, &sc)
 }
 
-// streams is how many parts of a long text the scan reads at once.
-const streams = 4
+// streams is how many parts of a long text the scan reads at once: six
+// were faster on the eval corpora than four or eight, whose variables
+// the compiler no longer keeps all in registers.
+const streams = 6
 
 // scanScratch holds the matches of the later streams until the earlier
 // ones are done, so that callers that scan often allocate nothing.
 type scanScratch struct {
 	tails [streams - 1][]acMatch
 	fix   []acMatch
-	parts fourParts
+	parts parts
 	// boundsIn, when set, is the text scanned: matches whose word
 	// boundaries do not hold in it are dropped as they are found. raw
 	// counts them all.
@@ -370,14 +372,13 @@ const minSplit = 64
 
 // scanFull is scan with the full table. The scan's cost is the latency of
 // one table load per byte, each load waiting for the one before, so a
-// text is cut into four parts of the same length read side by side: the
-// loads of the parts overlap, and four parts run about twice as fast as
-// one.
+// text is cut into parts of the same length read side by side: the loads
+// of the parts overlap.
 //
 // Each part after the first starts at the root, where a single pass may
 // be deeper. That pass would be in the same state as the part as soon as
 // its state is no longer than what the part has read: from there on the
-// part is right. So once the four parts are read, each later part is read
+// part is right. So once the parts are read, each later part is read
 // again from its start in the state the part before ended in, only until
 // the two agree, a few bytes as a rule, and the matches of those bytes
 // replace the part's own. Starting the parts early instead, by the
@@ -394,67 +395,65 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 	l := n / streams
 	// The later parts keep one match more than the limit, so that a
 	// part with too many still stops the scan when they are joined.
-	t1, t2, t3 := sc.tails[0][:0], sc.tails[1][:0], sc.tails[2][:0]
+	tails := &sc.tails
+	for k := range tails {
+		tails[k] = tails[k][:0]
+	}
 	ps := &sc.parts
-	*ps = fourParts{full: a.full, out: a.firstOut, col: &a.col,
-		p0: text[:l], p1: text[l : 2*l], p2: text[2*l : 3*l], p3: text[3*l : 4*l]}
+	ps.full, ps.col, ps.out = a.full, &a.col, a.firstOut
+	for k := range ps.p {
+		ps.p[k] = text[k*l : (k+1)*l]
+	}
 	out := a.firstOut
-	var v0, v1, v2, v3 uint16
+	var v [streams]uint16
 	for i := 0; ; i++ {
-		i, v0, v1, v2, v3 = ps.run(i, v0, v1, v2, v3)
-		if i >= l {
+		if i = ps.run(i, &v); i >= l {
 			break
 		}
-		if v0 >= out {
+		if v[0] >= out {
 			var stop bool
-			if dst, stop = a.emitState(dst, int(v0), i, limit, sc); stop {
+			if dst, stop = a.emitState(dst, int(v[0]), i, limit, sc); stop {
 				return dst, true
 			}
 		}
-		if v1 >= out {
-			t1, _ = a.emitState(t1, int(v1), l+i, limit+1, sc)
-		}
-		if v2 >= out {
-			t2, _ = a.emitState(t2, int(v2), 2*l+i, limit+1, sc)
-		}
-		if v3 >= out {
-			t3, _ = a.emitState(t3, int(v3), 3*l+i, limit+1, sc)
+		for k := 1; k < streams; k++ {
+			if v[k] >= out {
+				tails[k-1], _ = a.emitState(tails[k-1], int(v[k]), k*l+i, limit+1, sc)
+			}
 		}
 	}
-	sc.tails = [streams - 1][]acMatch{t1, t2, t3}
 
 	// Mend the start of each later part. fix[fixAt[k-1]:fixAt[k]] are
 	// the matches that replace part k's first drop[k-1].
-	ends := [streams]uint16{v0, v1, v2, v3}
-	truth := v0 // the state a single pass is in at the end of the part before
+	truth := v[0] // the state a single pass is in at the end of the part before
 	fix := sc.fix[:0]
 	var fixAt [streams]int
 	var drop [streams - 1]int
 	for k := 1; k < streams; k++ {
 		start, end := k*l, (k+1)*l
-		v, j := truth, start
-		synced := a.depth[v] == 0
+		s, j := truth, start
+		synced := a.depth[s] == 0
 		for ; !synced && j < end; j++ {
-			v = a.full[uint(v)+uint(a.col[text[j]])]
-			if v >= out {
-				fix, _ = a.emitState(fix, int(v), j, limit+1, sc)
+			s = a.full[uint(s)+uint(a.col[text[j]])]
+			if s >= out {
+				fix, _ = a.emitState(fix, int(s), j, limit+1, sc)
 			}
-			synced = int(a.depth[v]) <= j+1-start
+			synced = int(a.depth[s]) <= j+1-start
 		}
 		fixAt[k] = len(fix)
-		tail := sc.tails[k-1]
+		tail := tails[k-1]
 		d := 0
 		for d < len(tail) && int(tail[d].end) <= j {
 			d++
 		}
 		drop[k-1] = d
-		truth = ends[k]
+		truth = v[k]
 		if !synced {
-			truth = v
+			truth = s
 		}
 	}
 	sc.fix = fix
-	for k, tail := range sc.tails {
+	for k, tail := range tails {
 		for _, part := range [2][]acMatch{fix[fixAt[k]:fixAt[k+1]], tail[drop[k]:]} {
 			for _, m := range part {
 				if len(dst) >= limit {
@@ -464,46 +463,50 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 			}
 		}
 	}
-	// The last few bytes, left when n is not a multiple of four.
+	// The last few bytes, left when n is not a multiple of the parts.
 	return a.scanFullFrom(text, streams*l, truth, dst, limit, sc)
 }
 
-// fourParts are the four parts of a text that scanFull reads side by
-// side, all of the same length, with the table they are read with.
-type fourParts struct {
-	full           []uint16
-	col            *[256]uint32
-	out            uint16
-	p0, p1, p2, p3 []byte
+// parts are the parts of a text that scanFull reads side by side, all
+// of the same length, with the table they are read with.
+type parts struct {
+	full []uint16
+	col  *[256]uint32
+	out  uint16
+	p    [streams][]byte
 }
 
-// run reads byte i on of the four parts, each from its state, until one
+// run reads byte i on of the parts, each from its state in v, until one
 // of them is in a state that ends a pattern: it returns that byte's
-// index and the four states, or the parts' length.
+// index, with the states in v, or the parts' length.
 //
-// It is a function of its own, taking the parts by pointer, so that its
-// few variables all stay in registers and a call costs little: inlined
-// into the scan, with the matches' bookkeeping beside it, the states
-// were kept in memory, and each load waited on a store. (Noting the
-// matches without a branch, to go on reading past them, or storing every
-// state to look for them after, was slower still: the compiler keeps
-// fewer of the variables in registers, and the stores slow the loads.)
+// It is a function of its own, taking the parts by pointer, so that the
+// states all stay in registers and a call costs little: inlined into the
+// scan, with the matches' bookkeeping beside it, the states were kept in
+// memory, and each load waited on a store. (Noting the matches without a
+// branch, to go on reading past them, or storing every state to look for
+// them after, was slower still: the compiler keeps fewer of the states
+// in registers, and the stores slow the loads.)
 //
 //go:noinline
-func (ps *fourParts) run(i int, v0, v1, v2, v3 uint16) (int, uint16, uint16, uint16, uint16) {
+func (ps *parts) run(i int, v *[streams]uint16) int {
 	full, out, col := ps.full, ps.out, ps.col
-	p0 := ps.p0
-	p1, p2, p3 := ps.p1[:len(p0)], ps.p2[:len(p0)], ps.p3[:len(p0)]
+	p0 := ps.p[0]
+	p1, p2, p3, p4, p5 := ps.p[1][:len(p0)], ps.p[2][:len(p0)], ps.p[3][:len(p0)], ps.p[4][:len(p0)], ps.p[5][:len(p0)]
+	v0, v1, v2, v3, v4, v5 := v[0], v[1], v[2], v[3], v[4], v[5]
 	for ; i < len(p0); i++ {
 		v0 = full[uint(v0)+uint(col[p0[i]])]
 		v1 = full[uint(v1)+uint(col[p1[i]])]
 		v2 = full[uint(v2)+uint(col[p2[i]])]
 		v3 = full[uint(v3)+uint(col[p3[i]])]
-		if max(v0, v1, v2, v3) >= out {
-			return i, v0, v1, v2, v3
+		v4 = full[uint(v4)+uint(col[p4[i]])]
+		v5 = full[uint(v5)+uint(col[p5[i]])]
+		if max(v0, v1, v2, v3, v4, v5) >= out {
+			break
 		}
 	}
-	return i, v0, v1, v2, v3
+	*v = [streams]uint16{v0, v1, v2, v3, v4, v5}
+	return i
 }
 
 // scanFullFrom scans text[from:] from state v, one stream.

@@ -179,16 +179,17 @@ func TestAutomatonScanKeepsOrder(t *testing.T) {
 			}
 		}
 		var sc scanScratch
-		for _, n := range []int{0, 1, max(0, 4*len(longest)-5), 4*len(longest) - 1, 4 * len(longest), 4*len(longest) + 3, 1200 + r.IntN(5000), 4000} {
+		for _, n := range []int{0, 1, max(0, streams*len(longest)-5), streams*len(longest) - 1, streams * len(longest), streams*len(longest) + 3, 1200 + r.IntN(5000), 6000} {
 			text := word(n)
 			switch n {
-			case 4000:
+			case 6000:
 				// The longest pattern ends on the first byte of each part
 				// but the first: the part must be mended for it.
-				for _, end := range []int{1000, 2000, 3000} {
+				for k := 1; k < streams; k++ {
+					end := k * (6000 / streams)
 					copy(text[end+1-len(longest):], longest)
 				}
-			case 4*len(longest) - 1:
+			case streams*len(longest) - 1:
 				// The longest pattern over and over: a single pass stays
 				// deep, and no part agrees with it before its end.
 				for k := 0; k < n; k += len(longest) {
@@ -220,7 +221,7 @@ func TestAutomatonScanMendsParts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, n := range []int{minSplit, 3 * k, 4*k - 1, 4*k + 2, 10 * k} {
+		for _, n := range []int{minSplit, 3 * k, streams*k - 1, streams*k + 2, 10 * k} {
 			for _, text := range [][]byte{bytes.Repeat([]byte("a"), n), append(bytes.Repeat([]byte("a"), n-1), 'b')} {
 				want, _ := a.scanFullFrom(text, 0, 0, nil, 1<<30, &scanScratch{})
 				var sc scanScratch
