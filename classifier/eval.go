@@ -598,6 +598,9 @@ func (st *adState) countries() []string {
 	return out
 }
 
+// headBytes is how much of each field the script counts read.
+const headBytes = 512
+
 // scriptCounts counts Latin letters and the characters of the scripts
 // written without spaces, which tell their languages apart.
 func scriptCounts(t []byte, counts *[6]int) {
@@ -661,8 +664,13 @@ func (st *adState) languages() []string {
 	var counts [6]int
 	for f := range nFields {
 		// The first half kilobyte of each field tells its languages.
+		// Normalising counted the letters of most ASCII texts there.
+		if n := st.f[f].headLetters; n >= 0 {
+			counts[0] += n
+			continue
+		}
 		t := st.f[f].text
-		scriptCounts(t[:min(len(t), 512)], &counts)
+		scriptCounts(t[:min(len(t), headBytes)], &counts)
 	}
 	ests := st.ests[:0]
 	// Rough words per character of each script.

@@ -34,6 +34,10 @@ type normalized struct {
 	// was rewritten in, and the salary extractor need not look for them.
 	digitRuns      []int32
 	digitRunsKnown bool
+	// headLetters is, for an ASCII text nothing was rewritten in, the
+	// number of letters in its first half kilobyte, what scriptCounts
+	// would count there; -1 otherwise.
+	headLetters int
 }
 
 // Byte classes for the second pass.
@@ -465,10 +469,14 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			}
 		}
 	}
-	dst.words, dst.digitRuns, dst.digitRunsKnown = -1, dst.digitRuns[:0], false
+	dst.words, dst.digitRuns, dst.digitRunsKnown, dst.headLetters = -1, dst.digitRuns[:0], false, -1
 	if len(n.edits) == 0 {
 		if tb.ascii {
 			dst.words = tb.words
+			dst.headLetters = 0
+			for w := range min(len(tb.alnum), headBytes/64) {
+				dst.headLetters += bits.OnesCount64(tb.alnum[w] &^ tb.digit[w])
+			}
 		}
 		carry := uint64(0) // whether the last byte of the word before is a digit
 		for w, d := range tb.digit {

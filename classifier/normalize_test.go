@@ -285,7 +285,7 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 	counted := 0
 	for range 20000 {
 		var b strings.Builder
-		for k := r.IntN(60); k > 0; k-- {
+		for k := r.IntN(60) + r.IntN(2)*r.IntN(200); k > 0; k-- {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 			if r.IntN(3) > 0 {
 				b.WriteByte(' ')
@@ -316,6 +316,13 @@ func checkWords(t *testing.T, in string, d *normalized) {
 	t.Helper()
 	if want := countTokens(d.text, 0, len(d.text), len(d.text)); d.words >= 0 && d.words != want {
 		t.Fatalf("%q: normalising counted %d words in %q, countTokens %d", in, d.words, d.text, want)
+	}
+	if d.headLetters >= 0 {
+		var counts [6]int
+		scriptCounts(d.text[:min(len(d.text), headBytes)], &counts)
+		if counts != [6]int{d.headLetters} {
+			t.Fatalf("%q: normalising counted %d letters at the head of %q, scriptCounts %v", in, d.headLetters, d.text, counts)
+		}
 	}
 	if !d.digitRunsKnown {
 		return
