@@ -3,6 +3,7 @@ package classifier
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -410,16 +411,21 @@ func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScra
 		if i = ps.run(i, &v); i >= l {
 			break
 		}
-		if v[0] >= out {
+		// The parts in states that end a pattern, found without a
+		// branch for each.
+		var ended uint
+		for k, s := range v {
+			ended |= uint(b2u(s >= out)) << k
+		}
+		if ended&1 != 0 {
 			var stop bool
 			if dst, stop = a.emitState(dst, int(v[0]), i, limit, sc); stop {
 				return dst, true
 			}
 		}
-		for k := 1; k < streams; k++ {
-			if v[k] >= out {
-				tails[k-1], _ = a.emitState(tails[k-1], int(v[k]), k*l+i, limit+1, sc)
-			}
+		for ended &^= 1; ended != 0; ended &= ended - 1 {
+			k := bits.TrailingZeros(ended)
+			tails[k-1], _ = a.emitState(tails[k-1], int(v[k]), k*l+i, limit+1, sc)
 		}
 	}
 
