@@ -41,21 +41,25 @@ type automaton struct {
 	childNext  []int32
 	fail       []int32
 
-	// The patterns each state ends are outs[outStart[s-outBase]:
-	// outStart[s-outBase+1]]; in the full form only the states from
-	// firstOut on have any, and only they are listed.
+	// The patterns state s ends are first[s-outBase], then, when it
+	// has more, outs[outStart[s-outBase]:outStart[s-outBase+1]]; in the
+	// full form only the states from firstOut on have any, and only they
+	// are listed. Nearly every state ends one pattern: it is read with
+	// one load.
 	outBase  int
+	first    []outEntry
 	outStart []int32
 	outs     []outEntry
 }
 
 // outEntry is a pattern a state ends, with what a scan needs to check
-// the match's word boundaries: in line, a match costs one load more
-// than its state's list.
+// the match's word boundaries: in line, a match costs no load more than
+// its state's list.
 type outEntry struct {
 	pat    int32
 	len    uint16
 	bounds uint8 // boundLeft, boundRight
+	more   bool  // in first: the state ends more patterns
 }
 
 // The word boundaries a pattern's matches need.
@@ -287,15 +291,24 @@ func buildBoundedAutomaton(patterns [][]byte, bounds []uint8) (*automaton, error
 
 // setOuts lists the patterns each state ends, from state outBase on.
 func (a *automaton) setOuts(outs [][]int32, patterns [][]byte, bounds []uint8) {
+	entry := func(p int32) outEntry {
+		e := outEntry{pat: p, len: uint16(len(patterns[p]))}
+		if bounds != nil {
+			e.bounds = bounds[p]
+		}
+		return e
+	}
+	a.first = make([]outEntry, len(outs))
 	a.outStart = make([]int32, len(outs)+1)
 	for s, o := range outs {
 		a.outStart[s] = int32(len(a.outs))
-		for _, p := range o {
-			e := outEntry{pat: p, len: uint16(len(patterns[p]))}
-			if bounds != nil {
-				e.bounds = bounds[p]
-			}
-			a.outs = append(a.outs, e)
+		if len(o) == 0 {
+			continue
+		}
+		a.first[s] = entry(o[0])
+		a.first[s].more = len(o) > 1
+		for _, p := range o[1:] {
+			a.outs = append(a.outs, entry(p))
 		}
 	}
 	a.outStart[len(outs)] = int32(len(a.outs))
@@ -536,33 +549,44 @@ func (a *automaton) scanFullFrom(text []byte, from int, v uint16, dst []acMatch,
 // not hold are counted and dropped.
 func (a *automaton) emitState(dst []acMatch, s, i, limit int, sc *scanScratch) ([]acMatch, bool) {
 	k := s - a.outBase
-	outs := a.outs[a.outStart[k]:a.outStart[k+1]]
+	o := a.first[k]
+	var more []outEntry
+	if o.more {
+		more = a.outs[a.outStart[k]:a.outStart[k+1]]
+	}
 	t := sc.boundsIn
 	if t != nil {
-		sc.raw += len(outs)
+		sc.raw += 1 + len(more)
 	}
 	end := i + 1
-	for _, o := range outs {
-		if o.bounds != 0 && t != nil {
-			// The word boundaries, in line for the ASCII bytes around
-			// nearly every match.
-			if start := end - int(o.len); o.bounds&boundLeft != 0 && start > 0 {
-				if k := byteKind[t[start-1]]; k == kindWord || k == kindOther && wordRuneBefore(t, start) {
-					continue
-				}
+	for n := 0; ; o, n = more[n], n+1 {
+		if t == nil || o.bounds == 0 || boundsHold(o, t, end) {
+			if len(dst) >= limit {
+				return dst, true
 			}
-			if o.bounds&boundRight != 0 && end < len(t) {
-				if k := byteKind[t[end]]; k == kindWord || k == kindOther && wordRuneAt(t, end) {
-					continue
-				}
-			}
+			dst = append(dst, acMatch{pat: o.pat, end: int32(end)})
 		}
-		if len(dst) >= limit {
-			return dst, true
+		if n == len(more) {
+			return dst, false
 		}
-		dst = append(dst, acMatch{pat: o.pat, end: int32(end)})
 	}
-	return dst, false
+}
+
+// boundsHold reports whether the word boundaries pattern o needs hold
+// around its match in t that ends at end: in line for the ASCII bytes
+// around nearly every match.
+func boundsHold(o outEntry, t []byte, end int) bool {
+	if start := end - int(o.len); o.bounds&boundLeft != 0 && start > 0 {
+		if k := byteKind[t[start-1]]; k == kindWord || k == kindOther && wordRuneBefore(t, start) {
+			return false
+		}
+	}
+	if o.bounds&boundRight != 0 && end < len(t) {
+		if k := byteKind[t[end]]; k == kindWord || k == kindOther && wordRuneAt(t, end) {
+			return false
+		}
+	}
+	return true
 }
 
 // Kinds of byte for the word-boundary test: an ASCII letter or digit, an
