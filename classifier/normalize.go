@@ -187,15 +187,36 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 			// bulk of Chinese, Thai, Lao, Khmer and Burmese text, is
 			// found in a loop of its own, then copied at once, in one
 			// segment. Copies never grow, so the room made above lasts.
+			//
+			// Full-width punctuation ("，", "："), which folds to one
+			// ASCII byte, is written in the loop too, between two copies:
+			// Chinese text has a comma every few words.
 			start := i
 			for i += 3; i+2 < len(src); i += 3 {
 				r, ok := rune3(src[i], src[i+1], src[i+2])
-				if !ok || src[i]&0xF0 != 0xE0 || n.fold.foldsBMP(r) {
-					break // not a rune of three bytes that reads as itself
+				if !ok || src[i]&0xF0 != 0xE0 {
+					break // not a rune of three bytes
 				}
+				if !n.fold.foldsBMP(r) {
+					continue
+				}
+				e := n.fold.entry(r)
+				s := n.fold.pool[e&poolMask-1]
+				if len(s) != 1 || s[0] == ' ' || s[0] >= utf8.RuneSelf || e>>obfShift != obfNever {
+					break // the general path
+				}
+				if i > start {
+					segs = addSeg(segs, len(out), start, 3)
+					out = append(out, src[start:i]...)
+				}
+				segs = addSeg(segs, len(out), i, 0)
+				out = append(out, s[0])
+				start = i + 3
 			}
-			segs = addSeg(segs, len(out), start, 3)
-			out = append(out, src[start:i]...)
+			if i > start {
+				segs = addSeg(segs, len(out), start, 3)
+				out = append(out, src[start:i]...)
+			}
 			continue
 		}
 		if r == utf8.RuneError && size == 1 {
