@@ -44,8 +44,8 @@ type automaton struct {
 	// The patterns state s ends are first[s-outBase], then, when it
 	// has more, outs[outStart[s-outBase]:outStart[s-outBase+1]]; in the
 	// full form only the states from firstOut on have any, and only they
-	// are listed. Nearly every state ends one pattern: it is read with
-	// one load.
+	// are listed. Nearly every state that ends a pattern ends one: it is
+	// read with one load.
 	outBase  int
 	first    []outEntry
 	outStart []int32
@@ -339,7 +339,8 @@ func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool
 
 // streams is how many parts of a long text the scan reads at once: six
 // were faster on the eval corpora than four or eight, whose variables
-// the compiler no longer keeps all in registers.
+// the compiler no longer keeps all in registers. parts.run has a
+// variable for each.
 const streams = 6
 
 // scanScratch holds the matches of the later streams until the earlier
