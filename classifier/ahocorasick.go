@@ -10,42 +10,71 @@ import (
 // automaton finds every occurrence of many byte patterns in one pass over
 // the text (Aho-Corasick), however many patterns there are.
 //
-// The shallow states, where a scan spends nearly all its time, have full
-// rows over byte classes (bytes no pattern uses share one class), so a byte
-// costs one table load there. Deeper states keep their few children in a
-// list and fall back along failure links to a dense state. A transition
-// value is next<<1 | 1 when next ends a pattern, so the output test costs
-// nothing extra.
+// When the pack has at most maxFullStates states, which every pack so far
+// has, the whole DFA is one table of uint16 state numbers (full): a byte
+// costs one table load. Bigger packs keep full rows over byte classes
+// only for the shallow states (dense); deeper states keep their few
+// children in a list and fall back along failure links to a dense state.
 type automaton struct {
-	classes [256]uint8
-	width   int
-	nDense  int32
-	dense   []int32 // rows of the first nDense states
-	// full is the whole DFA with pre-multiplied entries, (next*width)<<1 |
-	// ends-a-pattern, used when every state fits in the dense table: the
-	// scan's cost is the latency of one load per byte, and this saves the
-	// multiply on that chain.
-	full []uint32
-	// rowMagic is 2^64 / width rounded up: the high word of x * rowMagic
-	// is x / width for every row offset x, a multiply where a divide
-	// would take several times as long.
-	rowMagic uint64
-	// sparse states: children childClass/childNext[childStart[s]:childStart[s+1]]
+	classes [256]uint8 // bytes no pattern has are class 0
+	width   int        // classes
+	nStates int
+
+	// full holds the next state of state s on byte b at col[b]+s: a
+	// class's entries for all states side by side (see
+	// buildBoundedAutomaton). States are numbered so that those that end
+	// a pattern come last, from firstOut on: the test for a match is one
+	// comparison. depth[s] is the length of state s's string.
+	full     []uint16
+	col      [256]uint32
+	firstOut uint16
+	depth    []int32
+
+	// The sparse form. A transition value is next<<1 | 1 when next ends
+	// a pattern. The rows of the first nDense states are in dense;
+	// the others' children are
+	// childClass/childNext[childStart[s]:childStart[s+1]].
+	nDense     int32
+	dense      []int32
 	childStart []int32
 	childClass []uint8
 	childNext  []int32
 	fail       []int32
-	outStart   []int32 // per state
-	outs       []int32 // pattern ids, grouped by state
-	patLen     []int32
-	maxLen     int
+
+	// The patterns state s ends are first[s-outBase], then, when it
+	// has more, outs[outStart[s-outBase]:outStart[s-outBase+1]]; in the
+	// full form only the states from firstOut on have any, and only they
+	// are listed. Nearly every state that ends a pattern ends one: it is
+	// read with one load.
+	outBase  int
+	first    []outEntry
+	outStart []int32
+	outs     []outEntry
 }
+
+// outEntry is a pattern a state ends, with what a scan needs to check
+// the match's word boundaries: in line, a match costs no load more than
+// its state's list.
+type outEntry struct {
+	pat    int32
+	len    uint16
+	bounds uint8 // boundLeft, boundRight
+	more   bool  // in first: the state ends more patterns
+}
+
+// The word boundaries a pattern's matches need.
+const (
+	boundLeft = 1 << iota
+	boundRight
+)
 
 // Limits of the automaton: a rule pack that needs more is refused rather
 // than allowed to eat memory.
 const (
 	maxAutomatonStates = 1 << 21
 	maxDenseRows       = 32768
+	// maxFullStates is as many states as a uint16 can number.
+	maxFullStates = 1 << 16
 )
 
 type acMatch struct {
@@ -53,8 +82,20 @@ type acMatch struct {
 	end int32 // offset just past the match
 }
 
+// buildAutomaton builds the automaton of patterns, whose matches need no
+// word boundaries.
 func buildAutomaton(patterns [][]byte) (*automaton, error) {
-	a := &automaton{patLen: make([]int32, len(patterns))}
+	return buildBoundedAutomaton(patterns, nil)
+}
+
+// buildBoundedAutomaton builds the automaton of patterns; bounds, when
+// not nil, are the word boundaries each pattern's matches need (see
+// scanScratch.boundsIn).
+func buildBoundedAutomaton(patterns [][]byte, bounds []uint8) (*automaton, error) {
+	if bounds != nil && len(bounds) != len(patterns) {
+		return nil, fmt.Errorf("keyword automaton: %d patterns, %d word boundaries", len(patterns), len(bounds))
+	}
+	a := &automaton{}
 	var used [256]bool
 	for _, p := range patterns {
 		for _, c := range p {
@@ -71,11 +112,7 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 			w++
 		}
 	}
-	// At least two columns, so that rowMagic fits in 64 bits; a column
-	// no byte maps to costs nothing.
-	w = max(w, 2)
 	a.width = w
-	a.rowMagic = math.MaxUint64/uint64(w) + 1
 
 	type node struct {
 		next  map[uint8]int32
@@ -88,8 +125,9 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 		if len(p) == 0 {
 			return nil, fmt.Errorf("keyword automaton: pattern %d is empty", id)
 		}
-		a.patLen[id] = int32(len(p))
-		a.maxLen = max(a.maxLen, len(p))
+		if len(p) > math.MaxUint16 {
+			return nil, fmt.Errorf("keyword automaton: pattern %d is longer than %d bytes", id, math.MaxUint16)
+		}
 		s := int32(0)
 		for _, c := range p {
 			cl := a.classes[c]
@@ -109,6 +147,7 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 		}
 		nodes[s].out = append(nodes[s].out, int32(id))
 	}
+	a.nStates = len(nodes)
 
 	// Breadth-first order gives failure links and lets shallow states be
 	// numbered first, so "dense" is a prefix of the ids.
@@ -141,6 +180,54 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 		}
 	}
 	newID := make([]int32, len(nodes))
+	if len(nodes) <= maxFullStates {
+		// The states that end no pattern first, then those that do, each
+		// in breadth-first order.
+		k := int32(0)
+		for _, s := range order {
+			if len(nodes[s].out) == 0 {
+				newID[s], k = k, k+1
+			}
+		}
+		a.firstOut = uint16(k)
+		for _, s := range order {
+			if len(nodes[s].out) > 0 {
+				newID[s], k = k, k+1
+			}
+		}
+		// Column-major: the entries of one byte class for all states
+		// side by side, col[b] the start of byte b's. A scan of text in
+		// one script reads few classes, and the entries of the shallow
+		// states, where it spends nearly all its time, fill a few pages
+		// of each: rows by state would spread them over a page each.
+		n := len(nodes)
+		a.full = make([]uint16, n*w)
+		for c := range 256 {
+			a.col[c] = uint32(int(a.classes[c]) * n)
+		}
+		a.depth = make([]int32, n)
+		outs := make([][]int32, n)
+		// States in breadth-first order, so a failure target's entries
+		// (always shallower) are complete before they are copied.
+		for _, old := range order {
+			s := int(newID[old])
+			if old != 0 {
+				f := int(newID[nodes[old].fail])
+				for c := 0; c < w; c++ {
+					a.full[c*n+s] = a.full[c*n+f]
+				}
+			}
+			for cl, next := range nodes[old].next {
+				a.full[int(cl)*n+s] = uint16(newID[next])
+			}
+			a.depth[s] = nodes[old].depth
+			outs[s] = nodes[old].out
+		}
+		a.outBase = int(a.firstOut)
+		a.setOuts(outs[a.outBase:], patterns, bounds)
+		return a, nil
+	}
+
 	for i, s := range order {
 		newID[s] = int32(i)
 	}
@@ -168,7 +255,7 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 	}
 	a.fail = make([]int32, len(nodes))
 	a.childStart = make([]int32, len(nodes)+1)
-	a.outStart = make([]int32, len(nodes)+1)
+	outs := make([][]int32, len(nodes))
 	for i, old := range order {
 		a.fail[i] = newID[nodes[old].fail]
 		a.childStart[i] = int32(len(a.childClass))
@@ -181,11 +268,10 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 			a.childClass = append(a.childClass, uint8(cl))
 			a.childNext = append(a.childNext, enc(nodes[old].next[uint8(cl)]))
 		}
-		a.outStart[i] = int32(len(a.outs))
-		a.outs = append(a.outs, nodes[old].out...)
+		outs[i] = nodes[old].out
 	}
 	a.childStart[len(order)] = int32(len(a.childClass))
-	a.outStart[len(order)] = int32(len(a.outs))
+	a.setOuts(outs, patterns, bounds)
 
 	// Dense rows, in breadth-first order so a failure target's row (always
 	// shallower) is complete before it is copied.
@@ -200,14 +286,32 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 			row[a.childClass[k]] = a.childNext[k]
 		}
 	}
-	if nDense == len(order) {
-		a.full = make([]uint32, len(a.dense))
-		for i, v := range a.dense {
-			a.full[i] = uint32(v>>1)*uint32(w)<<1 | uint32(v&1)
-		}
-		a.dense = nil
-	}
 	return a, nil
+}
+
+// setOuts lists the patterns each state ends, from state outBase on.
+func (a *automaton) setOuts(outs [][]int32, patterns [][]byte, bounds []uint8) {
+	entry := func(p int32) outEntry {
+		e := outEntry{pat: p, len: uint16(len(patterns[p]))}
+		if bounds != nil {
+			e.bounds = bounds[p]
+		}
+		return e
+	}
+	a.first = make([]outEntry, len(outs))
+	a.outStart = make([]int32, len(outs)+1)
+	for s, o := range outs {
+		a.outStart[s] = int32(len(a.outs))
+		if len(o) == 0 {
+			continue
+		}
+		a.first[s] = entry(o[0])
+		a.first[s].more = len(o) > 1
+		for _, p := range o[1:] {
+			a.outs = append(a.outs, entry(p))
+		}
+	}
+	a.outStart[len(outs)] = int32(len(a.outs))
 }
 
 // step follows class cl from a sparse state s, returning the encoded next
@@ -233,25 +337,23 @@ func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool
 	return a.scanWith(text, dst, limit, &sc)
 }
 
-// streams is how many parts of a long text the scan reads at once.
-const streams = 4
+// streams is how many parts of a long text the scan reads at once: six
+// were faster on the eval corpora than four or eight, whose variables
+// the compiler no longer keeps all in registers. parts.run has a
+// variable for each.
+const streams = 6
 
 // scanScratch holds the matches of the later streams until the earlier
 // ones are done, so that callers that scan often allocate nothing.
 type scanScratch struct {
 	tails [streams - 1][]acMatch
-	parts fourParts
-	// filter, when set, drops the matches whose word boundaries do not
-	// hold as they are found; raw counts them all.
-	filter *boundFilter
-	raw    int
-}
-
-// boundFilter is the text scanned, and what emit needs to check a
-// match's word boundaries in it.
-type boundFilter struct {
-	text []byte
-	hot  []patternHot
+	fix   []acMatch
+	parts parts
+	// boundsIn, when set, is the text scanned: matches whose word
+	// boundaries do not hold in it are dropped as they are found. raw
+	// counts them all.
+	boundsIn []byte
+	raw      int
 }
 
 // scanWith is scan with scratch buffers.
@@ -279,166 +381,213 @@ func (a *automaton) scanWith(text []byte, dst []acMatch, limit int, sc *scanScra
 	return dst, false
 }
 
-// scanFull is scan when every state is dense. The scan's cost is the
-// latency of one table load per byte, each load waiting for the one
-// before, so a text is cut into four parts read side by side: the loads
-// of the parts overlap, and four parts run about twice as fast as one.
+// minSplit is the shortest text scanFull cuts in parts: below it the
+// parts' mending would cost more than reading them side by side saves.
+const minSplit = 64
+
+// scanFull is scan with the full table. The scan's cost is the latency of
+// one table load per byte, each load waiting for the one before, so a
+// text is cut into parts of the same length read side by side: the loads
+// of the parts overlap.
 //
-// Each part after the first starts maxLen-1 bytes early, reading them
-// without reporting: by its own first byte it is in the state a single
-// scan would be in, since no state is deeper than the longest pattern.
-// The first part is that much longer than the others, so all four read
-// the same number of bytes. Matches of later parts wait in sc until the
-// earlier parts' are out, so they come out in order.
+// Each part after the first starts at the root, where a single pass may
+// be deeper. That pass would be in the same state as the part as soon as
+// its state is no longer than what the part has read: from there on the
+// part is right. So once the parts are read, each later part is read
+// again from its start in the state the part before ended in, only until
+// the two agree, a few bytes as a rule, and the matches of those bytes
+// replace the part's own. Starting the parts early instead, by the
+// longest keyword's length, would read a long keyword's worth of bytes
+// more for each part of every text.
+//
+// Matches of later parts wait in sc until the earlier parts' are out, so
+// they come out in order.
 func (a *automaton) scanFull(text []byte, dst []acMatch, limit int, sc *scanScratch) ([]acMatch, bool) {
-	full, classes := a.full, &a.classes
 	n := len(text)
-	ov := a.maxLen - 1
-	if n < ov+64 {
+	if n < minSplit {
 		return a.scanFullFrom(text, 0, 0, dst, limit, sc)
 	}
-	l := (n - ov) / streams // each later part's length
-	s1, s2, s3 := n-3*l, n-2*l, n-l
-	// The parts as read, the later ones with their lead-in, all of
-	// length ov+l, so one bounds check per loop covers all four.
-	p0, p1, p2, p3 := text[:ov+l], text[s1-ov:s2], text[s2-ov:s3], text[s3-ov:]
+	l := n / streams
 	// The later parts keep one match more than the limit, so that a
 	// part with too many still stops the scan when they are joined.
-	t1, t2, t3 := sc.tails[0][:0], sc.tails[1][:0], sc.tails[2][:0]
-	d1, d2, d3 := s1-ov, s2-ov, s3-ov // where the later parts are read from
+	tails := &sc.tails
+	for k := range tails {
+		tails[k] = tails[k][:0]
+	}
 	ps := &sc.parts
-	*ps = fourParts{full: full, classes: classes, p0: p0, p1: p1[:len(p0)], p2: p2[:len(p0)], p3: p3[:len(p0)]}
-	var v0, v1, v2, v3 uint32
+	ps.full, ps.col, ps.out = a.full, &a.col, a.firstOut
+	for k := range ps.p {
+		ps.p[k] = text[k*l : (k+1)*l]
+	}
+	out := a.firstOut
+	var v [streams]uint16
 	for i := 0; ; i++ {
-		i, v0, v1, v2, v3 = ps.run(i, v0, v1, v2, v3)
-		if i >= len(p0) {
+		if i = ps.run(i, &v); i >= l {
 			break
 		}
-		if v0&1 != 0 {
+		// The parts in states that end a pattern, found without a
+		// branch for each.
+		var ended uint
+		for k, s := range v {
+			ended |= uint(b2u(s >= out)) << k
+		}
+		if ended&1 != 0 {
 			var stop bool
-			if dst, stop = a.emit(dst, v0, i, limit, sc); stop {
+			if dst, stop = a.emitState(dst, int(v[0]), i, limit, sc); stop {
 				return dst, true
 			}
 		}
-		if i < ov {
-			continue // the later parts' lead-in
-		}
-		if v1&1 != 0 {
-			t1, _ = a.emit(t1, v1, d1+i, limit+1, sc)
-		}
-		if v2&1 != 0 {
-			t2, _ = a.emit(t2, v2, d2+i, limit+1, sc)
-		}
-		if v3&1 != 0 {
-			t3, _ = a.emit(t3, v3, d3+i, limit+1, sc)
+		for ended &^= 1; ended != 0; ended &= ended - 1 {
+			k := bits.TrailingZeros(ended)
+			tails[k-1], _ = a.emitState(tails[k-1], int(v[k]), k*l+i, limit+1, sc)
 		}
 	}
-	sc.tails = [streams - 1][]acMatch{t1, t2, t3}
-	// The first part's last few bytes, left when n-ov is not a multiple
-	// of four.
-	var stop bool
-	if dst, stop = a.scanFullFrom(text[:s1], ov+l, v0, dst, limit, sc); stop {
-		return dst, true
-	}
-	for _, tail := range sc.tails {
-		for _, m := range tail {
-			if len(dst) >= limit {
-				return dst, true
+
+	// Mend the start of each later part. fix[fixAt[k-1]:fixAt[k]] are
+	// the matches that replace part k's first drop[k-1].
+	truth := v[0] // the state a single pass is in at the end of the part before
+	fix := sc.fix[:0]
+	var fixAt [streams]int
+	var drop [streams - 1]int
+	for k := 1; k < streams; k++ {
+		start, end := k*l, (k+1)*l
+		s, j := truth, start
+		synced := a.depth[s] == 0
+		for ; !synced && j < end; j++ {
+			s = a.full[uint(s)+uint(a.col[text[j]])]
+			if s >= out {
+				fix, _ = a.emitState(fix, int(s), j, limit+1, sc)
 			}
-			dst = append(dst, m)
+			synced = int(a.depth[s]) <= j+1-start
+		}
+		fixAt[k] = len(fix)
+		tail := tails[k-1]
+		d := 0
+		for d < len(tail) && int(tail[d].end) <= j {
+			d++
+		}
+		drop[k-1] = d
+		truth = v[k]
+		if !synced {
+			truth = s
 		}
 	}
-	return dst, false
+	sc.fix = fix
+	for k, tail := range tails {
+		for _, part := range [2][]acMatch{fix[fixAt[k]:fixAt[k+1]], tail[drop[k]:]} {
+			for _, m := range part {
+				if len(dst) >= limit {
+					return dst, true
+				}
+				dst = append(dst, m)
+			}
+		}
+	}
+	// The last few bytes, left when n is not a multiple of the parts.
+	return a.scanFullFrom(text, streams*l, truth, dst, limit, sc)
 }
 
-// fourParts are the four parts of a text that scanFull reads side by
-// side, all of the same length, with the table they are read with.
-type fourParts struct {
-	full           []uint32
-	classes        *[256]uint8
-	p0, p1, p2, p3 []byte
+// parts are the parts of a text that scanFull reads side by side, all
+// of the same length, with the table they are read with.
+type parts struct {
+	full []uint16
+	col  *[256]uint32
+	out  uint16
+	p    [streams][]byte
 }
 
-// run reads byte i on of the four parts, each from its state, until one
+// run reads byte i on of the parts, each from its state in v, until one
 // of them is in a state that ends a pattern: it returns that byte's
-// index and the four states, or the parts' length.
+// index, with the states in v, or the parts' length.
 //
-// It is a function of its own, taking the parts by pointer, so that its
-// few variables all stay in registers and a call costs little: inlined
-// into the scan, with the matches' bookkeeping beside it, the states
-// were kept in memory, and each load waited on a store.
+// It is a function of its own, taking the parts by pointer, so that the
+// states all stay in registers and a call costs little: inlined into the
+// scan, with the matches' bookkeeping beside it, the states were kept in
+// memory, and each load waited on a store. (Noting the matches without a
+// branch, to go on reading past them, or storing every state to look for
+// them after, was slower still: the compiler keeps fewer of the states
+// in registers, and the stores slow the loads.)
 //
 //go:noinline
-func (ps *fourParts) run(i int, v0, v1, v2, v3 uint32) (int, uint32, uint32, uint32, uint32) {
-	full, classes := ps.full, ps.classes
-	p0 := ps.p0
-	p1, p2, p3 := ps.p1[:len(p0)], ps.p2[:len(p0)], ps.p3[:len(p0)]
+func (ps *parts) run(i int, v *[streams]uint16) int {
+	full, out, col := ps.full, ps.out, ps.col
+	p0 := ps.p[0]
+	p1, p2, p3, p4, p5 := ps.p[1][:len(p0)], ps.p[2][:len(p0)], ps.p[3][:len(p0)], ps.p[4][:len(p0)], ps.p[5][:len(p0)]
+	v0, v1, v2, v3, v4, v5 := v[0], v[1], v[2], v[3], v[4], v[5]
 	for ; i < len(p0); i++ {
-		v0 = full[v0>>1+uint32(classes[p0[i]])]
-		v1 = full[v1>>1+uint32(classes[p1[i]])]
-		v2 = full[v2>>1+uint32(classes[p2[i]])]
-		v3 = full[v3>>1+uint32(classes[p3[i]])]
-		if (v0|v1|v2|v3)&1 != 0 {
-			return i, v0, v1, v2, v3
+		v0 = full[uint(v0)+uint(col[p0[i]])]
+		v1 = full[uint(v1)+uint(col[p1[i]])]
+		v2 = full[uint(v2)+uint(col[p2[i]])]
+		v3 = full[uint(v3)+uint(col[p3[i]])]
+		v4 = full[uint(v4)+uint(col[p4[i]])]
+		v5 = full[uint(v5)+uint(col[p5[i]])]
+		if max(v0, v1, v2, v3, v4, v5) >= out {
+			break
 		}
 	}
-	return i, v0, v1, v2, v3
+	*v = [streams]uint16{v0, v1, v2, v3, v4, v5}
+	return i
 }
 
-// scanFullFrom scans text[from:] from encoded state v, one stream.
-func (a *automaton) scanFullFrom(text []byte, from int, v uint32, dst []acMatch, limit int, sc *scanScratch) ([]acMatch, bool) {
-	full, classes := a.full, &a.classes
+// scanFullFrom scans text[from:] from state v, one stream.
+func (a *automaton) scanFullFrom(text []byte, from int, v uint16, dst []acMatch, limit int, sc *scanScratch) ([]acMatch, bool) {
+	full, out := a.full, a.firstOut
 	for i := from; i < len(text); i++ {
-		v = full[v>>1+uint32(classes[text[i]])]
-		if v&1 == 0 {
+		v = full[uint(v)+uint(a.col[text[i]])]
+		if v < out {
 			continue
 		}
 		var stop bool
-		if dst, stop = a.emit(dst, v, i, limit, sc); stop {
+		if dst, stop = a.emitState(dst, int(v), i, limit, sc); stop {
 			return dst, true
 		}
 	}
 	return dst, false
 }
 
-// emit appends the patterns encoded state v ends, which end at text[i];
-// it stops at limit. With a filter in sc, matches whose word boundaries do
+// emitState appends the patterns state s ends, which end at text[i]; it
+// stops at limit. With boundsIn set, matches whose word boundaries do
 // not hold are counted and dropped.
-func (a *automaton) emit(dst []acMatch, v uint32, i, limit int, sc *scanScratch) ([]acMatch, bool) {
-	s, _ := bits.Mul64(uint64(v>>1), a.rowMagic)
-	return a.emitState(dst, int(s), i, limit, sc)
-}
-
-// emitState is emit for state s, by number.
 func (a *automaton) emitState(dst []acMatch, s, i, limit int, sc *scanScratch) ([]acMatch, bool) {
-	outs := a.outs[a.outStart[s]:a.outStart[s+1]]
-	f := sc.filter
-	if f != nil {
-		sc.raw += len(outs)
+	k := s - a.outBase
+	o := a.first[k]
+	var more []outEntry
+	if o.more {
+		more = a.outs[a.outStart[k]:a.outStart[k+1]]
+	}
+	t := sc.boundsIn
+	if t != nil {
+		sc.raw += 1 + len(more)
 	}
 	end := i + 1
-	for _, p := range outs {
-		if f != nil {
-			// The word boundaries, in line for the ASCII bytes around
-			// nearly every match.
-			h := f.hot[p]
-			if start := end - int(h.len); h.left && start > 0 {
-				if k := byteKind[f.text[start-1]]; k == kindWord || k == kindOther && wordRuneBefore(f.text, start) {
-					continue
-				}
+	for n := 0; ; o, n = more[n], n+1 {
+		if t == nil || o.bounds == 0 || boundsHold(o, t, end) {
+			if len(dst) >= limit {
+				return dst, true
 			}
-			if h.right && end < len(f.text) {
-				if k := byteKind[f.text[end]]; k == kindWord || k == kindOther && wordRuneAt(f.text, end) {
-					continue
-				}
-			}
+			dst = append(dst, acMatch{pat: o.pat, end: int32(end)})
 		}
-		if len(dst) >= limit {
-			return dst, true
+		if n == len(more) {
+			return dst, false
 		}
-		dst = append(dst, acMatch{pat: p, end: int32(end)})
 	}
-	return dst, false
+}
+
+// boundsHold reports whether the word boundaries pattern o needs hold
+// around its match in t that ends at end: in line for the ASCII bytes
+// around nearly every match.
+func boundsHold(o outEntry, t []byte, end int) bool {
+	if start := end - int(o.len); o.bounds&boundLeft != 0 && start > 0 {
+		if k := byteKind[t[start-1]]; k == kindWord || k == kindOther && wordRuneBefore(t, start) {
+			return false
+		}
+	}
+	if o.bounds&boundRight != 0 && end < len(t) {
+		if k := byteKind[t[end]]; k == kindWord || k == kindOther && wordRuneAt(t, end) {
+			return false
+		}
+	}
+	return true
 }
 
 // Kinds of byte for the word-boundary test: an ASCII letter or digit, an
@@ -463,4 +612,4 @@ var byteKind = func() (t [256]uint8) {
 }()
 
 // states is the automaton's size, for metrics.
-func (a *automaton) states() int { return len(a.fail) }
+func (a *automaton) states() int { return a.nStates }

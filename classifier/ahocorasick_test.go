@@ -2,8 +2,6 @@ package classifier
 
 import (
 	"bytes"
-	"math"
-	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -97,12 +95,12 @@ func TestAutomatonAgreesWithNaiveSearch(t *testing.T) {
 }
 
 // TestAutomatonLargePackUsesSparseStates builds more states than the
-// dense table holds, so deep states take the sparse path.
+// full table numbers, so deep states take the sparse path.
 func TestAutomatonLargePackUsesSparseStates(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	alphabet := []byte("abcdefghij")
 	var pats [][]byte
-	for range 9000 {
+	for range 16000 {
 		p := make([]byte, 6+r.IntN(6))
 		for i := range p {
 			p[i] = alphabet[r.IntN(len(alphabet))]
@@ -181,13 +179,21 @@ func TestAutomatonScanKeepsOrder(t *testing.T) {
 			}
 		}
 		var sc scanScratch
-		for _, n := range []int{0, 1, max(0, 4*len(longest)-5), 4*len(longest) - 1, 4 * len(longest), 4*len(longest) + 3, 1200 + r.IntN(5000), 4000} {
+		for _, n := range []int{0, 1, max(0, streams*len(longest)-5), streams*len(longest) - 1, streams * len(longest), streams*len(longest) + 3, 1200 + r.IntN(5000), 6000} {
 			text := word(n)
-			if n == 4000 {
+			switch n {
+			case 6000:
 				// The longest pattern ends on the first byte of each part
-				// but the first: the part must start early enough for it.
-				for _, end := range []int{1000, 2000, 3000} {
+				// but the first: the part must be mended for it.
+				for k := 1; k < streams; k++ {
+					end := k * (6000 / streams)
 					copy(text[end+1-len(longest):], longest)
+				}
+			case streams*len(longest) - 1:
+				// The longest pattern over and over: a single pass stays
+				// deep, and no part agrees with it before its end.
+				for k := 0; k < n; k += len(longest) {
+					copy(text[k:], longest)
 				}
 			}
 			want, _ := a.scanFullFrom(text, 0, 0, nil, 1<<30, &scanScratch{})
@@ -205,23 +211,27 @@ func TestAutomatonScanKeepsOrder(t *testing.T) {
 	}
 }
 
-// TestRowMagicDivides: the scan finds a state's number from its row
-// offset by a multiply; it must equal the division for every offset a
-// table can have, whatever its width.
-func TestRowMagicDivides(t *testing.T) {
-	for w := 2; w <= 256; w++ {
-		magic := uint64(math.MaxUint64)/uint64(w) + 1
-		for s := uint64(0); s < maxAutomatonStates; s += 1 + s/64 {
-			if got, _ := bits.Mul64(s*uint64(w), magic); got != s {
-				t.Fatalf("width %d: row offset %d reads as state %d, want %d", w, s*uint64(w), got, s)
+// TestAutomatonScanMendsParts: where a single pass stays deeper than a
+// part is long, the part is wrong to its end, and so is the state the
+// next part is mended from unless it is carried over.
+func TestAutomatonScanMendsParts(t *testing.T) {
+	for _, k := range []int{70, 200} {
+		pats := [][]byte{bytes.Repeat([]byte("a"), k), []byte("a"), []byte("aa"), []byte("ab"), bytes.Repeat([]byte("a"), k/2)}
+		a, err := buildAutomaton(pats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{minSplit, 3 * k, streams*k - 1, streams*k + 2, 10 * k} {
+			for _, text := range [][]byte{bytes.Repeat([]byte("a"), n), append(bytes.Repeat([]byte("a"), n-1), 'b')} {
+				want, _ := a.scanFullFrom(text, 0, 0, nil, 1<<30, &scanScratch{})
+				var sc scanScratch
+				for _, limit := range []int{len(want), len(want) / 2, len(want) - 1} {
+					got, stopped := a.scanWith(text, nil, limit, &sc)
+					if !slices.Equal(got, want[:limit]) || stopped != (limit < len(want)) {
+						t.Fatalf("keyword of %d bytes, text of %d, limit %d: %d matches (stopped %v), one pass finds %d", k, n, limit, len(got), stopped, len(want))
+					}
+				}
 			}
 		}
-	}
-	a, err := buildAutomaton([][]byte{[]byte("x")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.width < 2 || a.rowMagic != uint64(math.MaxUint64)/uint64(a.width)+1 {
-		t.Errorf("width %d, rowMagic %d", a.width, a.rowMagic)
 	}
 }

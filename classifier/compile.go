@@ -84,6 +84,7 @@ type node struct {
 	gateDigit bool
 	reDigit   bool        // every match of re has a digit
 	reNeed    literalNeed // and this literal text
+	rePrefix  *prefixSearch
 	cond      *condition
 }
 
@@ -245,14 +246,21 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		return nil, errors.Join(b.errs...)
 	}
 	pats := make([][]byte, len(b.p.patterns))
+	bounds := make([]uint8, len(b.p.patterns))
 	b.p.hot = make([]patternHot, len(b.p.patterns))
 	for i, p := range b.p.patterns {
 		pats[i] = []byte(p.text)
+		if p.left {
+			bounds[i] |= boundLeft
+		}
+		if p.right {
+			bounds[i] |= boundRight
+		}
 		from := int32(len(b.p.targets))
 		b.p.targets = append(b.p.targets, p.targets...)
 		b.p.hot[i] = patternHot{len: int32(len(p.text)), from: from, to: int32(len(b.p.targets)), left: p.left, right: p.right}
 	}
-	ac, err := buildAutomaton(pats)
+	ac, err := buildBoundedAutomaton(pats, bounds)
 	if err != nil {
 		return nil, err
 	}
@@ -462,6 +470,9 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 		n.re = re
 		n.reDigit = needsDigit(ns.regex)
 		n.reNeed = needsLiterals(ns.regex)
+		if re != nil {
+			n.rePrefix = newPrefixSearch(ns.regex)
+		}
 		n.gateDigit = ns.gateDigit
 		if len(ns.gate) > 0 {
 			id := b.newList(fmt.Sprintf("gate of rule %s line %d", rs.id, ns.line))

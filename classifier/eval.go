@@ -40,7 +40,6 @@ type adState struct {
 	ac        []acMatch
 	acScratch scanScratch
 	joined    []byte // the fields' texts, each ended by fieldSep
-	filter    boundFilter
 	matches   []match
 	listHead  []int32 // per list: first link, or -1
 	linkNext  []int32
@@ -51,6 +50,7 @@ type adState struct {
 	catWeight []catWeight
 	within    []withinSpan
 	windows   []spanRef
+	reFound   [][2]int32 // a regex's matches in a window
 	capped    bool
 
 	placeHits []idHit
@@ -141,12 +141,14 @@ func (st *adState) scan() {
 	// field's own ends would, so the checks read the same. An ad with so
 	// many matches that some would be cut is scanned again field by
 	// field, where the cut falls on matches as found, as it always has.
+	// (The count of matches may run a few over, the matches of bytes a
+	// scan in parts reads twice: then an ad just under the limit is
+	// scanned again, to the same matches.)
 	sc := &st.acScratch
-	st.filter = boundFilter{text: joined, hot: p.hot}
-	sc.filter, sc.raw = &st.filter, 0
+	sc.boundsIn, sc.raw = joined, 0
 	var stopped bool
 	st.ac, stopped = p.ac.scanWith(joined, st.ac[:0], nFields*maxMatchesPerAd, sc)
-	sc.filter = nil
+	sc.boundsIn = nil
 	if stopped || sc.raw >= maxMatchesPerAd {
 		st.scanFieldByField()
 		return
@@ -243,7 +245,7 @@ func wordRuneAt(t []byte, i int) bool {
 	if c < utf8.RuneSelf {
 		return isASCIIAlnum(c)
 	}
-	r, _ := utf8.DecodeRune(t[i:])
+	r, _ := decodeRuneBytes(t, i)
 	return isSpacedWordRune(r)
 }
 
@@ -418,6 +420,13 @@ func (st *adState) regexIn(n *node, f, from, to int) {
 	if n.reDigit && !hasDigit(t) || !n.reNeed.holds(t) {
 		return // the regex cannot match here
 	}
+	if n.rePrefix != nil {
+		st.reFound = n.rePrefix.appendMatches(st.reFound[:0], t, maxRegexMatches)
+		for _, loc := range st.reFound {
+			st.spans = append(st.spans, spanRef{field: int8(f), start: int32(from) + loc[0], end: int32(from) + loc[1]})
+		}
+		return
+	}
 	for _, loc := range n.re.FindAllIndex(t, maxRegexMatches) {
 		if loc[1] > loc[0] {
 			st.spans = append(st.spans, spanRef{field: int8(f), start: int32(from + loc[0]), end: int32(from + loc[1])})
@@ -457,7 +466,15 @@ func countTokens(t []byte, a, b, limit int) int {
 			i++
 			continue
 		}
-		r, s := utf8.DecodeRune(t[i:])
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(t) && t[i+1]&0xC0 == 0x80 && t[i+2]&0xC0 == 0x80 {
+			// A CJK ideograph (U+4000 to U+9FFF), the bulk of Chinese
+			// text: a word each.
+			n++
+			inWord = false
+			i += 3
+			continue
+		}
+		r, s := decodeRuneBytes(t, i)
 		i += s
 		switch {
 		case r >= 0x2E80 && isUnspacedScript(r):
@@ -545,9 +562,15 @@ func (st *adState) hasDigits() bool {
 
 // words counts the words of the title and body, up to the pack's
 // wordsCap: conditions on the count read the same from there on, and a
-// long body need not be counted to its end.
+// long body need not be counted to its end. Normalising counted the
+// words of most texts already.
 func (st *adState) words() int {
-	if st.nWords < 0 {
+	if st.nWords >= 0 {
+		return st.nWords
+	}
+	if t, b := st.f[0].words, st.f[1].words; t >= 0 && b >= 0 {
+		st.nWords = min(t+b, st.p.wordsCap)
+	} else {
 		limit := st.p.wordsCap - 1
 		n := countTokens(st.f[0].text, 0, len(st.f[0].text), limit)
 		if n <= limit {
@@ -574,6 +597,9 @@ func (st *adState) countries() []string {
 	st.ctry = out
 	return out
 }
+
+// headBytes is how much of each field the script counts read.
+const headBytes = 512
 
 // scriptCounts counts Latin letters and the characters of the scripts
 // written without spaces, which tell their languages apart.
@@ -638,8 +664,13 @@ func (st *adState) languages() []string {
 	var counts [6]int
 	for f := range nFields {
 		// The first half kilobyte of each field tells its languages.
+		// Normalising counted the letters of most ASCII texts there.
+		if n := st.f[f].headLetters; n >= 0 {
+			counts[0] += n
+			continue
+		}
 		t := st.f[f].text
-		scriptCounts(t[:min(len(t), 512)], &counts)
+		scriptCounts(t[:min(len(t), headBytes)], &counts)
 	}
 	ests := st.ests[:0]
 	// Rough words per character of each script.

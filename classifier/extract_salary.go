@@ -136,13 +136,25 @@ type salaryCandidate struct {
 // multiplier that implies one), ranges, and periods, in the salary field
 // first, then the title and body. It returns the best candidate.
 func extractSalary(st *adState, rates map[string]float64, lang string) {
+	w := theSalaryWords()
 	var best salaryCandidate
 	found := false
 	for _, f := range [...]int{3, 0, 1} {
 		t := st.f[f].text
+		runs, known := st.f[f].digitRuns, st.f[f].digitRunsKnown
 		for i := 0; i < len(t); i++ {
-			// Amounts start at a digit: skip 32, then eight bytes at a
-			// time to one.
+			// Amounts start at a digit: at the next run of digits, where
+			// normalising found them; otherwise skip 32, then eight
+			// bytes at a time to one.
+			if known {
+				for len(runs) > 0 && int(runs[0]) < i {
+					runs = runs[1:]
+				}
+				if len(runs) == 0 {
+					break
+				}
+				i = int(runs[0])
+			}
 			for i+32 <= len(t) && digitBytes(binary.LittleEndian.Uint64(t[i:]))|digitBytes(binary.LittleEndian.Uint64(t[i+8:]))|
 				digitBytes(binary.LittleEndian.Uint64(t[i+16:]))|digitBytes(binary.LittleEndian.Uint64(t[i+24:])) == 0 {
 				i += 32
@@ -157,14 +169,14 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				continue
 			}
 			if i > 0 && isASCIILetter(t[i-1]) {
-				if cur, _ := currencyBefore(t, i); cur == "" { // "rm8,000" yes, "a4" no
+				if cur, _ := w.currencyBefore(t, i); cur == "" { // "rm8,000" yes, "a4" no
 					continue
 				}
 			}
-			if f != 3 && !amountCue(t, i) {
+			if f != 3 && !w.amountCue(t, i) {
 				continue
 			}
-			c, end := parseAmount(t, i, f)
+			c, end := w.parseAmount(t, i, f)
 			if end <= i {
 				continue
 			}
@@ -172,7 +184,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 			if c.currency == "" {
 				// A bare amount counts in the salary field, or after a
 				// word that says it is monthly or yearly pay ("月薪2万").
-				if f != 3 && periodBefore(t, c.start) == "" {
+				if f != 3 && w.periodBefore(t, c.start) == "" {
 					continue
 				}
 				c.currency = defaultCurrency[lang]
@@ -199,7 +211,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 			if c.usdMonth < 5 || c.usdMonth > 250000 {
 				continue
 			}
-			c.score = candidateScore(t, c, f)
+			c.score = w.candidateScore(t, c, f)
 			if !found || c.score > best.score {
 				best, found = c, true
 			}
@@ -218,12 +230,11 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	st.salarySpan = spanRef{field: int8(best.field), start: int32(best.start), end: int32(best.end)}
 }
 
-func candidateScore(t []byte, c salaryCandidate, f int) int {
+func (w *salaryWords) candidateScore(t []byte, c salaryCandidate, f int) int {
 	score := 0
 	if f == 3 {
 		score += 20
 	}
-	words := theSalaryWords()
 	before := t[max(0, c.start-40):c.start]
 	// Only the clause the amount is in: "fee of USD 180. Salary USD
 	// 1,200" has a fee and a salary.
@@ -233,10 +244,10 @@ func candidateScore(t []byte, c salaryCandidate, f int) int {
 		}
 	}
 	after := t[c.end:min(len(t), c.end+12)]
-	if words.salaryCues.in(before) {
+	if w.salaryCues.in(before) {
 		score += 6
 	}
-	if words.feeCues.in(before) || words.feeCues.in(after) {
+	if w.feeCues.in(before) || w.feeCues.in(after) {
 		score -= 10
 	}
 	if c.explicitC {
@@ -251,44 +262,44 @@ func candidateScore(t []byte, c salaryCandidate, f int) int {
 // amountCue reports whether the number at t[i] has a currency or a
 // multiplier beside it, or a pay word before it: outside the salary field,
 // bare numbers (dates, counts, phone numbers) are not pay.
-func amountCue(t []byte, i int) bool {
-	if cur, _ := currencyBefore(t, i); cur != "" {
+func (w *salaryWords) amountCue(t []byte, i int) bool {
+	if cur, _ := w.currencyBefore(t, i); cur != "" {
 		return true
 	}
 	j := i
 	for j < len(t) && (isASCIIDigit(t[j]) || (t[j] == ',' || t[j] == '.') && j+1 < len(t) && isASCIIDigit(t[j+1])) {
 		j++
 	}
-	if m, _, _ := suffixMultiplier(t, j); m != 1 {
+	if m, _, _ := w.suffixMultiplier(t, j); m != 1 {
 		return true
 	}
-	if cur, _ := currencyAfter(t, j); cur != "" {
+	if cur, _ := w.currencyAfter(t, j); cur != "" {
 		return true
 	}
-	if r := rangeSep(t, j); r > j {
+	if r := w.rangeSep(t, j); r > j {
 		return true // "16-19 jt": the cue may follow the second number
 	}
-	return periodBefore(t, i) != ""
+	return w.periodBefore(t, i) != ""
 }
 
 // parseAmount reads an amount or a range starting at the digit t[i].
-func parseAmount(t []byte, i, field int) (salaryCandidate, int) {
+func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int) {
 	c := salaryCandidate{field: field, start: i}
-	cur, curAt := currencyBefore(t, i)
+	cur, curAt := w.currencyBefore(t, i)
 	if cur != "" {
 		c.currency, c.explicitC, c.start = cur, true, curAt
 	}
-	c.period = periodBefore(t, c.start)
+	c.period = w.periodBefore(t, c.start)
 	v, end := parseNumber(t, i)
 	if end == i {
 		return c, i
 	}
-	mult, mcur, end := suffixMultiplier(t, end)
+	mult, mcur, end := w.suffixMultiplier(t, end)
 	v *= mult
 	if mcur != "" && c.currency == "" {
 		c.currency = mcur
 	}
-	if cur, e := currencyAfter(t, end); cur != "" {
+	if cur, e := w.currencyAfter(t, end); cur != "" {
 		if c.currency == "" || !c.explicitC {
 			c.currency, c.explicitC = cur, true
 		}
@@ -296,14 +307,14 @@ func parseAmount(t []byte, i, field int) (salaryCandidate, int) {
 	}
 	c.min, c.max = v, 0
 	// A range: "1,000-1,400", "16-19 jt", "2.2万-2.8万", "8k~35k".
-	if j := rangeSep(t, end); j > end {
+	if j := w.rangeSep(t, end); j > end {
 		k := j
-		if cur2, at := currencyAfter(t, k); cur2 != "" && at > k {
+		if cur2, at := w.currencyAfter(t, k); cur2 != "" && at > k {
 			k = skipSpaces(t, at)
 		}
 		if k < len(t) && isASCIIDigit(t[k]) {
 			v2, e2 := parseNumber(t, k)
-			m2, mc2, e2 := suffixMultiplier(t, e2)
+			m2, mc2, e2 := w.suffixMultiplier(t, e2)
 			if mult == 1 && m2 != 1 {
 				c.min *= m2 // "16-19 jt": the multiplier covers both
 				if c.currency == "" {
@@ -311,7 +322,7 @@ func parseAmount(t []byte, i, field int) (salaryCandidate, int) {
 				}
 			}
 			v2 *= m2
-			if cur2, e3 := currencyAfter(t, e2); cur2 != "" {
+			if cur2, e3 := w.currencyAfter(t, e2); cur2 != "" {
 				if c.currency == "" || !c.explicitC {
 					c.currency, c.explicitC = cur2, true
 				}
@@ -323,7 +334,7 @@ func parseAmount(t []byte, i, field int) (salaryCandidate, int) {
 			}
 		}
 	}
-	if p, e := periodAfter(t, end); p != "" {
+	if p, e := w.periodAfter(t, end); p != "" {
 		if c.period == "" {
 			c.period = p
 		}
@@ -435,12 +446,12 @@ var theSalaryWords = sync.OnceValue(func() *salaryWords {
 	return w
 })
 
-func suffixMultiplier(t []byte, i int) (float64, string, int) {
+func (w *salaryWords) suffixMultiplier(t []byte, i int) (float64, string, int) {
 	j := skipSpaces(t, i)
 	if j >= len(t) {
 		return 1, "", i
 	}
-	for _, k := range theSalaryWords().multFirst[t[j]] {
+	for _, k := range w.multFirst[t[j]] {
 		if m := multiplierWords[k]; hasWordAt(t, j, m.word) {
 			return m.factor, m.currency, j + len(m.word)
 		}
@@ -448,13 +459,13 @@ func suffixMultiplier(t []byte, i int) (float64, string, int) {
 	return 1, "", i
 }
 
-func currencyAfter(t []byte, i int) (string, int) {
+func (w *salaryWords) currencyAfter(t []byte, i int) (string, int) {
 	j := skipSpaces(t, i)
 	if j >= len(t) {
 		return "", i
 	}
 	bestCode, bestLen := "", 0
-	for _, cw := range theSalaryWords().curFirst[t[j]] {
+	for _, cw := range w.curFirst[t[j]] {
 		if len(cw.word) > bestLen && hasWordAt(t, j, cw.word) {
 			bestCode, bestLen = cw.code, len(cw.word)
 		}
@@ -467,7 +478,7 @@ func currencyAfter(t []byte, i int) (string, int) {
 
 // currencyBefore finds a currency written just before the amount ("USD
 // 1,500", "₱60,000", "rp 5.000.000", "ကျပ် 15").
-func currencyBefore(t []byte, i int) (string, int) {
+func (w *salaryWords) currencyBefore(t []byte, i int) (string, int) {
 	j := i
 	for j > 0 && t[j-1] == ' ' && i-j < 2 {
 		j--
@@ -476,14 +487,14 @@ func currencyBefore(t []byte, i int) (string, int) {
 		return "", i
 	}
 	bestCode, bestLen := "", 0
-	for _, cw := range theSalaryWords().curLast[t[j-1]] {
-		w := cw.word
-		if len(w) > bestLen && j >= len(w) && string(t[j-len(w):j]) == w {
+	for _, cw := range w.curLast[t[j-1]] {
+		word := cw.word
+		if len(word) > bestLen && j >= len(word) && string(t[j-len(word):j]) == word {
 			// a letter word must start at a boundary: "from" is not "rm"
-			if isASCIILetter(w[0]) && j-len(w) > 0 && isASCIILetter(t[j-len(w)-1]) {
+			if isASCIILetter(word[0]) && j-len(word) > 0 && isASCIILetter(t[j-len(word)-1]) {
 				continue
 			}
-			bestCode, bestLen = cw.code, len(w)
+			bestCode, bestLen = cw.code, len(word)
 		}
 	}
 	if bestCode == "" {
@@ -497,14 +508,13 @@ func currencyBefore(t []byte, i int) (string, int) {
 // starting at most 24 bytes before it. Where several do, the first in
 // periodPrefixes wins. Only the few places such a word can end are
 // tried, by their last byte: this runs for every number in an ad.
-func periodBefore(t []byte, i int) string {
+func (w *salaryWords) periodBefore(t []byte, i int) string {
 	w0 := max(0, i-24)
 	best := len(periodPrefixes)
-	words := theSalaryWords()
 	for e := i; e > w0 && e >= i-6; e-- {
-		for _, k := range words.prefixLast[t[e-1]] {
-			w := periodPrefixes[k].word
-			if k < best && e-len(w) >= w0 && string(t[e-len(w):e]) == w {
+		for _, k := range w.prefixLast[t[e-1]] {
+			word := periodPrefixes[k].word
+			if k < best && e-len(word) >= w0 && string(t[e-len(word):e]) == word {
 				best = k
 			}
 		}
@@ -515,12 +525,12 @@ func periodBefore(t []byte, i int) string {
 	return periodPrefixes[best].period
 }
 
-func periodAfter(t []byte, i int) (string, int) {
+func (w *salaryWords) periodAfter(t []byte, i int) (string, int) {
 	j := skipSpaces(t, i)
 	if j >= len(t) || t[j] == '+' || t[j] == ')' {
 		return "", i
 	}
-	for _, k := range theSalaryWords().periodFirst[t[j]] {
+	for _, k := range w.periodFirst[t[j]] {
 		if p := periodWords[k]; hasWordAt(t, j, p.word) {
 			return p.period, j + len(p.word)
 		}
@@ -532,12 +542,12 @@ func periodAfter(t []byte, i int) (string, int) {
 // to 1400"), in the order they are tried.
 var rangeSeps = []string{"-", "~", "to", "hingga", "sampai", "đến", "tới", "ถึง", "至", "到", "hanggang", "–"}
 
-func rangeSep(t []byte, i int) int {
+func (w *salaryWords) rangeSep(t []byte, i int) int {
 	j := skipSpaces(t, i)
 	if j >= len(t) {
 		return i
 	}
-	for _, s := range theSalaryWords().rangeFirst[t[j]] {
+	for _, s := range w.rangeFirst[t[j]] {
 		if hasWordAt(t, j, s) {
 			return skipSpaces(t, j+len(s))
 		}

@@ -135,7 +135,7 @@ func TestPeriodBeforeLooksOnlyWhereAWordCanEnd(t *testing.T) {
 				break
 			}
 		}
-		if got := periodBefore(text, i); got != want {
+		if got := theSalaryWords().periodBefore(text, i); got != want {
 			t.Fatalf("%q before the amount: period %q, want %q", text[:i], got, want)
 		}
 	}

@@ -25,6 +25,19 @@ type normalized struct {
 	// longDigits is set when the text has a run of nine digits or more,
 	// the only place a phone number can be.
 	longDigits bool
+	// words is the number of words, as countTokens counts them, when
+	// normalising found it for free (an ASCII text nothing was
+	// rewritten in), and -1 otherwise.
+	words int
+	// digitRuns are where the runs of ASCII digits start, in order, when
+	// digitRunsKnown: normalising finds them for free in a text nothing
+	// was rewritten in, and the salary extractor need not look for them.
+	digitRuns      []int32
+	digitRunsKnown bool
+	// headLetters is, for an ASCII text nothing was rewritten in, the
+	// number of letters in its first half kilobyte, what scriptCounts
+	// would count there; -1 otherwise.
+	headLetters int
 }
 
 // Byte classes for the second pass.
@@ -172,27 +185,38 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		if size == 3 && !n.fold.foldsBMP(r) {
 			// A run of runes of three bytes that read as themselves, the
 			// bulk of Chinese, Thai, Lao, Khmer and Burmese text, is
-			// copied in a loop of its own, in one segment. Copies never
-			// grow, so the room made above lasts.
-			k := len(out)
-			segs = addSeg(segs, k, i, 3)
-			o := out[:cap(out)]
-			for {
-				o[k], o[k+1], o[k+2] = src[i], src[i+1], src[i+2]
-				k, i = k+3, i+3
-				if i+2 >= len(src) {
-					break
+			// found in a loop of its own, then copied at once, in one
+			// segment. Copies never grow, so the room made above lasts.
+			//
+			// Full-width punctuation ("，", "："), which folds to one
+			// ASCII byte, is written in the loop too, between two copies:
+			// Chinese text has a comma every few words.
+			start := i
+			for i += 3; i+2 < len(src); i += 3 {
+				r, ok := rune3(src[i], src[i+1], src[i+2])
+				if !ok || src[i]&0xF0 != 0xE0 {
+					break // not a rune of three bytes
 				}
-				c0, c1, c2 := src[i], src[i+1], src[i+2]
-				if c0&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 ||
-					c0 == 0xE0 && c1 < 0xA0 || c0 == 0xED && c1 > 0x9F {
-					break // not a valid three-byte rune: the general path
+				if !n.fold.foldsBMP(r) {
+					continue
 				}
-				if n.fold.foldsBMP(rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)) {
-					break
+				e := n.fold.entry(r)
+				s := n.fold.pool[e&poolMask-1]
+				if len(s) != 1 || s[0] == ' ' || s[0] >= utf8.RuneSelf || e>>obfShift != obfNever {
+					break // the general path
 				}
+				if i > start {
+					segs = addSeg(segs, len(out), start, 3)
+					out = append(out, src[start:i]...)
+				}
+				segs = addSeg(segs, len(out), i, 0)
+				out = append(out, s[0])
+				start = i + 3
 			}
-			out = o[:k]
+			if i > start {
+				segs = addSeg(segs, len(out), start, 3)
+				out = append(out, src[start:i]...)
+			}
 			continue
 		}
 		if r == utf8.RuneError && size == 1 {
@@ -267,19 +291,37 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 // form, that of Chinese, Thai, Lao, Khmer and Burmese, decoded in line.
 func decodeRune(src string, i int) (rune, int) {
 	if c0 := src[i]; c0&0xF0 == 0xE0 && i+2 < len(src) {
-		c1, c2 := src[i+1], src[i+2]
-		lo, hi := byte(0x80), byte(0xBF)
-		switch c0 {
-		case 0xE0:
-			lo = 0xA0 // no overlong forms
-		case 0xED:
-			hi = 0x9F // no surrogates
-		}
-		if c1 >= lo && c1 <= hi && c2&0xC0 == 0x80 {
-			return rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), 3
+		if r, ok := rune3(c0, src[i+1], src[i+2]); ok {
+			return r, 3
 		}
 	}
 	return utf8.DecodeRuneInString(src[i:])
+}
+
+// decodeRuneBytes is decodeRune for a byte slice.
+func decodeRuneBytes(t []byte, i int) (rune, int) {
+	if c0 := t[i]; c0&0xF0 == 0xE0 && i+2 < len(t) {
+		if r, ok := rune3(c0, t[i+1], t[i+2]); ok {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRune(t[i:])
+}
+
+// rune3 decodes a rune of three bytes led by c0 (0xE0 to 0xEF); ok is
+// false when they are not one.
+func rune3(c0, c1, c2 byte) (rune, bool) {
+	lo, hi := byte(0x80), byte(0xBF)
+	switch c0 {
+	case 0xE0:
+		lo = 0xA0 // no overlong forms
+	case 0xED:
+		hi = 0x9F // no surrogates
+	}
+	if c1 >= lo && c1 <= hi && c2&0xC0 == 0x80 {
+		return rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), true
+	}
+	return 0, false
 }
 
 // emit writes rune r, which came from the rune at src[at].
@@ -408,31 +450,34 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 	// be; a token before it was rewritten already.
 	pos := 0
 	for w, starts := range tb.start {
+		alnum, digit := tb.alnum[w], tb.digit[w]
 		for ; starts != 0; starts &= starts - 1 {
-			start := w<<6 + bits.TrailingZeros64(starts)
+			off := bits.TrailingZeros64(starts)
+			start := w<<6 + off
 			if start < pos {
 				continue
 			}
+			// A word that starts with a letter. Most are two letters or
+			// more, with no digit, no leetspeak symbol after them and not
+			// the shape of a number word: nothing to do, decided with one
+			// branch that is nearly always taken, the tests that feed it
+			// computed without branches of their own.
 			if t[start] >= 'a' {
-				// A word that starts with a letter. Most are two letters
-				// or more, with no digit, no leetspeak symbol after them
-				// and not the shape of a number word: nothing to do,
-				// decided with one branch.
 				var e int
-				var noDigit bool
-				if run := ^tb.alnum[w] >> (start & 63); run != 0 {
-					e = start + bits.TrailingZeros64(run)
-					noDigit = tb.digit[w]>>(start&63)&(1<<(e-start)-1) == 0
+				var digits uint64
+				if run := ^alnum >> off; run != 0 {
+					l := bits.TrailingZeros64(run)
+					e, digits = start+l, digit>>off&(1<<l-1)
 				} else { // it goes on in the next word of bits
 					e = tb.runEnd(start, len(t))
-					noDigit = tb.digitsAcross(start, e) == 0
+					digits = uint64(tb.digitsAcross(start, e))
 				}
 				l := e - start
 				var after byte
 				if e < len(t) {
 					after = t[e]
 				}
-				if b2u(l >= 2)&^leetSymbol[after]&^numberWordLen(l, t[start], t[e-1]) != 0 && noDigit {
+				if b2u(l < 2)|leetSymbol[after]|numberWordLen(l, t[start], t[e-1])|b2u(digits != 0) == 0 {
 					pos = e
 					continue
 				}
@@ -445,7 +490,23 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			}
 		}
 	}
+	dst.words, dst.digitRuns, dst.digitRunsKnown, dst.headLetters = -1, dst.digitRuns[:0], false, -1
 	if len(n.edits) == 0 {
+		if tb.ascii {
+			dst.words = tb.words
+			dst.headLetters = 0
+			for w := range min(len(tb.alnum), headBytes/64) {
+				dst.headLetters += bits.OnesCount64(tb.alnum[w] &^ tb.digit[w])
+			}
+		}
+		carry := uint64(0) // whether the last byte of the word before is a digit
+		for w, d := range tb.digit {
+			for m := d &^ (d<<1 | carry); m != 0; m &= m - 1 {
+				dst.digitRuns = append(dst.digitRuns, int32(w<<6+bits.TrailingZeros64(m)))
+			}
+			carry = d >> 63
+		}
+		dst.digitRunsKnown = true
 		return
 	}
 	out, segs := n.tmpText[:0], n.tmpSegs[:0]
@@ -512,6 +573,15 @@ func isJoinSep(c byte) bool {
 // stays as it is. It returns the end of the rewritten text, or i.
 func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) int {
 	if !isASCIILetter(t[i]) {
+		return i
+	}
+	// Nearly every single letter ("a job", "I am") has a word after it,
+	// not another single letter: that is seen before anything is set up.
+	s := 0
+	for i+1+s < len(t) && s < 3 && isJoinSep(t[i+1+s]) {
+		s++
+	}
+	if q := i + 1 + s; s == 0 || q >= len(t) || !isASCIILetter(t[q]) || q+1 < len(t) && isASCIIAlnum(t[q+1]) {
 		return i
 	}
 	rs := len(n.replText)
@@ -582,12 +652,10 @@ var numberWordLens = func() (t [32][32]uint8) {
 }()
 
 // numberWordLen is non-zero when a word of n bytes from first to last
-// may be a number word.
+// may be a number word. It has no branch: a shift past the byte, for
+// words too short or too long, leaves nothing.
 func numberWordLen(n int, first, last byte) uint8 {
-	if n < 3 || n > 8 {
-		return 0
-	}
-	return numberWordLens[first&31][last&31] >> (n - 3) & 1
+	return numberWordLens[first&31][last&31] >> uint(n-3) & 1
 }
 
 func b2u(b bool) uint8 {
@@ -640,8 +708,29 @@ var phoneCodes = []string{"855", "856", "95", "66", "62", "63", "84", "60", "86"
 // joinPhone joins a phone number split by spaces, dots or dashes
 // ("+ 8 5 5 · 9 7 · 0 0 0 · 4 4 6 8") into one run of digits.
 func (n *normalizer) joinPhone(t []byte, i int) int {
-	rs := len(n.replText)
+	// Nearly every number is one group of digits ("2019", "3 years"); a
+	// number split in groups has a separator and a digit after its first
+	// group. That is seen before any digit is copied.
 	k := i
+	if t[k] == '+' {
+		k++
+		if k < len(t) && t[k] == ' ' {
+			k++
+		}
+	}
+	e := k
+	for e < len(t) && isASCIIDigit(t[e]) && e-k < 15 {
+		e++
+	}
+	s := 0
+	for e+s < len(t) && s < 3 && isPhoneSep(t[e+s]) {
+		s++
+	}
+	if s == 0 || e+s >= len(t) || !isASCIIDigit(t[e+s]) {
+		return i
+	}
+	rs := len(n.replText)
+	k = i
 	plus := t[k] == '+'
 	if plus {
 		n.replText = append(n.replText, '+')
@@ -662,7 +751,7 @@ func (n *normalizer) joinPhone(t []byte, i int) int {
 		groups++
 		end = k
 		s := 0
-		for k+s < len(t) && s < 3 && (t[k+s] == ' ' || t[k+s] == '.' || t[k+s] == '-' || t[k+s] == '(' || t[k+s] == ')') {
+		for k+s < len(t) && s < 3 && isPhoneSep(t[k+s]) {
 			s++
 		}
 		if s == 0 {
@@ -682,6 +771,11 @@ func (n *normalizer) joinPhone(t []byte, i int) int {
 	}
 	n.edits = append(n.edits, edit{start: i, end: end, rs: rs, re: len(n.replText)})
 	return end
+}
+
+// isPhoneSep reports whether c may split the groups of a phone number.
+func isPhoneSep(c byte) bool {
+	return c == ' ' || c == '.' || c == '-' || c == '(' || c == ')'
 }
 
 func hasPhoneCode(d string) bool {

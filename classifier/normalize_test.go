@@ -189,6 +189,9 @@ func TestDecodeRune(t *testing.T) {
 					if r != wr || n != wn {
 						t.Fatalf("% x: %U %d, want %U %d", s[1:end], r, n, wr, wn)
 					}
+					if r, n := decodeRuneBytes([]byte(s[:end]), 1); r != wr || n != wn {
+						t.Fatalf("% x as bytes: %U %d, want %U %d", s[1:end], r, n, wr, wn)
+					}
 				}
 			}
 		}
@@ -279,9 +282,10 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(13, 14))
 	fast, ref := newNormalizer(known), newNormalizer(known)
+	counted := 0
 	for range 20000 {
 		var b strings.Builder
-		for k := r.IntN(60); k > 0; k-- {
+		for k := r.IntN(60) + r.IntN(2)*r.IntN(200); k > 0; k-- {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 			if r.IntN(3) > 0 {
 				b.WriteByte(' ')
@@ -296,6 +300,41 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 			t.Fatalf("%q: second pass gives %q %v (obfuscated %d, long digits %v), byte by byte %q %v (%d, %v)",
 				in, got.text, got.origs(), got.obfuscated, got.longDigits, wantText, wantOrig, want.obfuscated, want.longDigits)
 		}
+		if got.words >= 0 {
+			counted++
+			checkWords(t, in, &got)
+		}
+	}
+	if counted == 0 {
+		t.Error("no text had its words counted while it was normalised")
+	}
+}
+
+// checkWords checks the words normalising counted against countTokens,
+// and the runs of digits it found against the text.
+func checkWords(t *testing.T, in string, d *normalized) {
+	t.Helper()
+	if want := countTokens(d.text, 0, len(d.text), len(d.text)); d.words >= 0 && d.words != want {
+		t.Fatalf("%q: normalising counted %d words in %q, countTokens %d", in, d.words, d.text, want)
+	}
+	if d.headLetters >= 0 {
+		var counts [6]int
+		scriptCounts(d.text[:min(len(d.text), headBytes)], &counts)
+		if counts != [6]int{d.headLetters} {
+			t.Fatalf("%q: normalising counted %d letters at the head of %q, scriptCounts %v", in, d.headLetters, d.text, counts)
+		}
+	}
+	if !d.digitRunsKnown {
+		return
+	}
+	var want []int32
+	for i, c := range d.text {
+		if isASCIIDigit(c) && (i == 0 || !isASCIIDigit(d.text[i-1])) {
+			want = append(want, int32(i))
+		}
+	}
+	if !slices.Equal(d.digitRuns, want) {
+		t.Fatalf("%q: normalising found runs of digits at %v in %q, want %v", in, d.digitRuns, d.text, want)
 	}
 }
 
@@ -307,7 +346,7 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 func TestFirstPassAgreesWithReference(t *testing.T) {
 	pieces := []string{
 		"salary", "SALARY", "Telegram", " ", "  ", "   ", "\t", "\r\n", "\x00", "\x7f", "a", "Z", ".", "@",
-		"é", "ǆ", "İ", "е", "Τ", "ｔｅｌ", "＠", "，", "。", "1️⃣", "🅣", "\u200b", "\u00ad", "e\u0301", "\u0301", "a\u0302\u0300",
+		"é", "ǆ", "İ", "е", "Τ", "ｔｅｌ", "＠", "，", "。", "：", "（", "！", "1️⃣", "🅣", "\u200b", "\u00ad", "e\u0301", "\u0301", "a\u0302\u0300",
 		"薪水", "護照", "ก", "ງ", "မ", "ក្រុង", "ﷺ", "㍻", "½", "\ue000", "\uffff", "\U0001F600", "\U0001D400",
 		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xed\xa0\x80", "\xe4\xb8", "\xe4", "\xff", "\xc3", "\xf0\x9f",
 	}
@@ -520,6 +559,7 @@ func FuzzNormalizeAgreesWithReference(f *testing.F) {
 			t.Fatalf("%q: normalised to %q %v (invalid %d, obfuscated %d, long digits %v), first form %q %v (%d, %d, %v)",
 				in, got.text, got.origs(), got.invalid, got.obfuscated, got.longDigits, text, orig, one.invalid, one.obfuscated, one.longDigits)
 		}
+		checkWords(t, in, &got)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,5 +152,53 @@ func TestLiteralNeeds(t *testing.T) {
 	}
 	if need := needsLiterals(regexes[0]); need.holds([]byte("see the link in our profile")) {
 		t.Errorf("the apply-link regex's need %q holds on a window with only \"link\"", need)
+	}
+}
+
+// TestPrefixSearchAgreesWithFindAll: where every match of a regex begins
+// with a known literal, the regex is tried only there, anchored; it must
+// find exactly what FindAllIndex finds, on any text.
+func TestPrefixSearchAgreesWithFindAll(t *testing.T) {
+	regexes := []string{
+		`(?:apply|applying|application|register)\w* (?:using|through|via|at|on|from|by) (?:the |this )?(?:below |following |given )?link|(?:use|click|visit|open) (?:the |this )?(?:below |following )?link`,
+		`(?:\$|usd|£|€) ?[0-9][0-9,.]*(?: ?(?:-|to) ?(?:\$|usd|£|€)? ?[0-9][0-9,.]*)?(?: ?(?:usd|dollars))? ?(?:per|a|/|each|every) ?(?:day|week|wk)\b|(?:\$|usd|£|€) ?[0-9][0-9,.]*(?: ?(?:-|to) ?(?:\$|usd|£|€)? ?[0-9][0-9,.]*)? (?:daily|weekly)`,
+		`(?:age|aged|usia)[^0-9]{0,12}1[6-9] ?(?:-|~|to) ?(?:2[0-9]|3[0-5])|(?:18|20) ?(?:-|~|to) ?(?:2[0-9]|3[0-5]) ?(?:yrs|years|tuổi|岁)|\(1[6-9] ?(?:-|~) ?(?:2[0-9]|3[0-5])\)`,
+		`(?:\$|usd) ?[0-9]`, `[0-9]{2} ?wpm\b`, `a+b?`, `(?:ab)+c{2,}`, `x\by|xy\B`, `[ab]{1,3}a`, `ab|abc`, `abc|ab`,
+	}
+	pieces := []string{"apply", "applying", "register", "use", "click", "via", "using", " ", "the ", "below ", "link", "$", "usd", "£", "€",
+		"5", "300", " to ", "per", " a ", "/", "day", "week", "wk", "daily", "weekly", "age", "aged", "18", "2", "-", "years", "岁", "x", "y",
+		"wpm", "ab", "a", "b", "c", "cc", "(", ")", "17", "\xff", "\xe2\x82"}
+	r := rand.New(rand.NewPCG(27, 28))
+	for _, s := range regexes {
+		re := regexp.MustCompile(s)
+		ps := newPrefixSearch(s)
+		if ps == nil {
+			t.Fatalf("%q: no prefix search, though every match begins with a literal", s)
+		}
+		found := 0
+		for range 20000 {
+			var b []byte
+			for k := r.IntN(14); k > 0; k-- {
+				b = append(b, pieces[r.IntN(len(pieces))]...)
+			}
+			limit := 1 + r.IntN(4)
+			var want [][2]int32
+			for _, loc := range re.FindAllIndex(b, limit) {
+				want = append(want, [2]int32{int32(loc[0]), int32(loc[1])})
+			}
+			got := ps.appendMatches(nil, b, limit)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%q in %q (at most %d): prefix search finds %v, FindAllIndex %v", s, b, limit, got, want)
+			}
+			found += len(want)
+		}
+		if found == 0 {
+			t.Errorf("%q never matched: the test shows nothing", s)
+		}
+	}
+	for _, s := range []string{`x*`, `(?i)link`, `.abc`, `\bword`, `a|b*`, `\x{FFFD}x`} {
+		if newPrefixSearch(s) != nil {
+			t.Errorf("%q has a prefix search, but its matches do not all begin with a literal", s)
+		}
 	}
 }

@@ -15,6 +15,10 @@ type tokenBits struct {
 	start []uint64 // where tokens start: a letter or digit after neither, and +
 	alnum []uint64 // letters and digits
 	digit []uint64
+	// words counts the runs of letters and digits; ascii is set when
+	// the text is all ASCII, where those runs are its words.
+	words int
+	ascii bool
 }
 
 // of fills the bits for t and returns them; bits past the end are zero.
@@ -25,19 +29,27 @@ func (tb *tokenBits) of(t []byte) *tokenBits {
 	}
 	tb.start, tb.alnum, tb.digit = tb.start[:nw], tb.alnum[:nw], tb.digit[:nw]
 	full := len(t) / 64
+	high := uint64(0)
 	for w := range full {
-		tb.alnum[w], tb.digit[w] = wordBits((*[64]byte)(t[w*64:]))
+		var h uint64
+		tb.alnum[w], tb.digit[w], h = wordBits((*[64]byte)(t[w*64:]))
+		high |= h
 	}
 	if full < nw {
 		var tail [64]byte
 		copy(tail[:], t[full*64:])
-		tb.alnum[full], tb.digit[full] = wordBits(&tail)
+		var h uint64
+		tb.alnum[full], tb.digit[full], h = wordBits(&tail)
+		high |= h
 	}
 	carry := uint64(0) // whether the last byte of the word before is a letter or digit
+	tb.words = 0
 	for w, a := range tb.alnum {
 		tb.start[w] = a &^ (a<<1 | carry)
+		tb.words += bits.OnesCount64(tb.start[w])
 		carry = a >> 63
 	}
+	tb.ascii = high == 0
 	// Plus signs are rare: each is found by a search of its own.
 	for i := 0; ; i++ {
 		k := bytes.IndexByte(t[i:], '+')
@@ -50,17 +62,19 @@ func (tb *tokenBits) of(t []byte) *tokenBits {
 	return tb
 }
 
-// wordBits marks the letters and digits, and the digits, of 64 bytes.
-func wordBits(b *[64]byte) (alnum, digit uint64) {
+// wordBits marks the letters and digits, and the digits, of 64 bytes;
+// high has the top bit of some byte set when one of them is not ASCII.
+func wordBits(b *[64]byte) (alnum, digit, high uint64) {
 	for k := 0; k < 64; k += 8 {
 		x := binary.LittleEndian.Uint64(b[k : k+8])
+		high |= x & highBits
 		low := x &^ highBits
 		letters := (low + (0x80-'a')*lowBits) &^ (low + (0x80-'z'-1)*lowBits) &^ x
 		digits := (low + (0x80-'0')*lowBits) &^ (low + (0x80-'9'-1)*lowBits) &^ x
 		alnum |= gatherHigh(letters|digits) << k
 		digit |= gatherHigh(digits) << k
 	}
-	return alnum, digit
+	return alnum, digit, high
 }
 
 // gatherHigh packs the top bit of each byte of x into the low byte: byte
