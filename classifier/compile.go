@@ -20,6 +20,9 @@ var fieldNames = [...]string{"title", "body", "location", "salary", "company"}
 
 const nFields = len(fieldNames)
 
+// fieldLocation is the index of the location in fieldNames.
+const fieldLocation = 2
+
 func fieldIndex(s string) int {
 	for i, f := range fieldNames {
 		if f == s {

@@ -86,9 +86,9 @@ rules:
     category: job-fraud
     description: An example with a field the examples do not have.
     when: {keywords: [typist]}
-    examples: {match: [{body: typist, salary: "100"}]}
+    examples: {match: [{body: typist, url: "https://jobs.example/1"}]}
 `)
-	if err == nil || !strings.Contains(err.Error(), `unknown key "salary" (want title, body or company)`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown key "url" (want title, body, location, salary or company)`) {
 		t.Errorf("error %v, want it to name the unknown key", err)
 	}
 }

@@ -207,6 +207,12 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				st.langHits[tg.id]++
 				continue
 			case tChannel:
+				if f == fieldLocation && end-start < 3 {
+					// "US, WA, Seattle": in a location, a two-letter
+					// channel name (wa, tg, dm, ib, vx) is a region's
+					// code, not a way to reach anyone.
+					continue
+				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
 				continue

@@ -79,10 +79,12 @@ type nodeSpec struct {
 // Example is an ad a rule must or must not fire on: a text (read as the
 // body), or a title, a body and a company.
 type Example struct {
-	Title   string
-	Text    string
-	Company string
-	Line    int
+	Title    string
+	Text     string
+	Location string
+	Salary   string
+	Company  string
+	Line     int
 }
 
 type ruleSpec struct {
@@ -361,10 +363,14 @@ func (p *parser) parseRule(n *yaml.Node) ruleSpec {
 							e.Title = p.str(v)
 						case "body":
 							e.Text = p.str(v)
+						case "location":
+							e.Location = p.str(v)
+						case "salary":
+							e.Salary = p.str(v)
 						case "company":
 							e.Company = p.str(v)
 						default:
-							p.fail(k, "example: unknown key %q (want title, body or company)", key)
+							p.fail(k, "example: unknown key %q (want title, body, location, salary or company)", key)
 						}
 					})
 					ex = append(ex, e)
