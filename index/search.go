@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -94,6 +93,7 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		facetSize = 10
 	}
 	weeks := q.weeks(i.now())
+	var terms []string
 	for _, f := range q.Facets {
 		switch f {
 		case "week":
@@ -117,14 +117,20 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			}
 			req.AddFacet(f, fr)
 		default:
-			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+			terms = append(terms, f)
 		}
+	}
+	var counter *termCounter
+	sctx := ctx
+	if len(terms) > 0 {
+		counter = newTermCounter(terms)
+		sctx = counter.withCounting(ctx)
 	}
 
 	i.mu.RLock()
 	var res *bleve.SearchResult
 	if len(i.shards) > 0 {
-		res, err = i.alias.SearchInContext(ctx, req)
+		res, err = i.alias.SearchInContext(sctx, req)
 	}
 	i.mu.RUnlock()
 	if err != nil {
@@ -154,6 +160,9 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		out.Hits = append(out.Hits, hit)
 	}
 	out.Facets = convertFacets(res.Facets, q.Facets, weeks)
+	for _, f := range terms {
+		out.Facets[f] = counter.facet(f, facetSize)
+	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
 }
@@ -274,16 +283,6 @@ func convertFacets(in search.FacetResults, names []string, weeks []time.Time) ma
 				}
 				f.Ranges = append(f.Ranges, r)
 			}
-		default:
-			for _, t := range fr.Terms.Terms() {
-				f.Terms = append(f.Terms, TermCount{Term: t.Term, Count: t.Count})
-			}
-			sort.SliceStable(f.Terms, func(a, b int) bool {
-				if f.Terms[a].Count != f.Terms[b].Count {
-					return f.Terms[a].Count > f.Terms[b].Count
-				}
-				return f.Terms[a].Term < f.Terms[b].Term
-			})
 		}
 	}
 	return out
