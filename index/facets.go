@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"sort"
 	"sync"
 
@@ -75,7 +76,7 @@ func (c *termCounter) handler(sctx *search.SearchContext) (search.DocumentMatchH
 	}, loadID, nil
 }
 
-// matchSet is the matches of one shard's snapshot, a bitmap of local
+// matchSet is the matches of one shard's snapshot: a bitset of local
 // document numbers per segment.
 type matchSet struct {
 	snap *scorch.IndexSnapshot
@@ -85,13 +86,14 @@ type matchSet struct {
 	// segment taking as many numbers as it holds documents, deleted ones
 	// included.
 	ends []uint64
-	hits []*roaring.Bitmap
+	hits []bitset // nil for a segment without matches
+	n    []int    // matches by segment
 	cur  int
 }
 
 func newMatchSet(snap *scorch.IndexSnapshot) *matchSet {
 	segs := snap.Segments()
-	m := &matchSet{snap: snap, segs: segs, ends: make([]uint64, len(segs)), hits: make([]*roaring.Bitmap, len(segs))}
+	m := &matchSet{snap: snap, segs: segs, ends: make([]uint64, len(segs)), hits: make([]bitset, len(segs)), n: make([]int, len(segs))}
 	var end uint64
 	for k, s := range segs {
 		end += s.Segment().Count()
@@ -110,9 +112,10 @@ func (m *matchSet) add(doc uint64) {
 		}
 	}
 	if m.hits[m.cur] == nil {
-		m.hits[m.cur] = roaring.New()
+		m.hits[m.cur] = newBitset(m.ends[m.cur] - m.start(m.cur))
 	}
-	m.hits[m.cur].Add(uint32(doc - m.start(m.cur)))
+	m.hits[m.cur].set(doc - m.start(m.cur))
+	m.n[m.cur]++
 }
 
 func (m *matchSet) start(seg int) uint64 {
@@ -122,9 +125,33 @@ func (m *matchSet) start(seg int) uint64 {
 	return m.ends[seg-1]
 }
 
+// bitset is a set of a segment's document numbers.
+type bitset []uint64
+
+func newBitset(n uint64) bitset    { return make(bitset, (n+63)/64) }
+func (b bitset) set(k uint64)      { b[k/64] |= 1 << (k % 64) }
+func (b bitset) has(k uint64) bool { return k/64 < uint64(len(b)) && b[k/64]&(1<<(k%64)) != 0 }
+func (b bitset) clear()            { clear(b) }
+func (b bitset) count() (n int) {
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// each calls fn with every member of b, in order.
+func (b bitset) each(fn func(uint64)) {
+	for k, w := range b {
+		for w != 0 {
+			fn(uint64(k*64 + bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
+}
+
 // postingsPerMatch: a field's values are counted from their postings when
 // a segment holds at least this many matches for each value of the field
-// in it; otherwise from the matches' doc values. A value's postings cost
+// in it; otherwise from the matches' doc values. Looking a value up costs
 // about as much as reading the doc values of this many matches.
 const postingsPerMatch = 8
 
@@ -134,7 +161,9 @@ func (c *termCounter) count(m *matchSet) error {
 	total := make([]int, len(c.fields))
 	missing := make([]int, len(c.fields))
 	dvFields := make([][]int, len(m.hits)) // by segment, the fields counted by doc values
-	scratch := roaring.New()
+	var valued bitset                      // the matches with a value of the field
+	var scratch *roaring.Bitmap
+	buf := make([]uint32, 256)
 	for f, field := range c.fields {
 		counts[f] = map[string]int{}
 		for s, hits := range m.hits {
@@ -145,12 +174,15 @@ func (c *termCounter) count(m *matchSet) error {
 			if err != nil {
 				return fmt.Errorf("count facet %s: %w", field, err)
 			}
-			n := hits.GetCardinality()
-			if uint64(dict.Cardinality())*postingsPerMatch > n {
+			if dict.Cardinality()*postingsPerMatch > m.n[s] {
 				dvFields[s] = append(dvFields[s], f)
 				continue
 			}
-			left := hits.Clone() // the matches without a value so far
+			if cap(valued) < len(hits) {
+				valued = make(bitset, len(hits))
+			}
+			valued = valued[:len(hits)]
+			valued.clear()
 			it := dict.AutomatonIterator(nil, nil, nil)
 			var pl segment.PostingsList
 			for {
@@ -161,20 +193,37 @@ func (c *termCounter) count(m *matchSet) error {
 				if e == nil {
 					break
 				}
-				pl, err = dict.PostingsList([]byte(e.Term), nil, pl)
-				if err != nil {
+				if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
 					return fmt.Errorf("count facet %s: %w", field, err)
 				}
-				if err := postingsBitmap(pl, scratch); err != nil {
-					return fmt.Errorf("count facet %s: %w", field, err)
+				bm, ok := pl.(orInto)
+				if !ok {
+					return fmt.Errorf("count facet %s: postings list %T holds no bitmap", field, pl)
 				}
-				if k := int(hits.AndCardinality(scratch)); k > 0 {
+				if scratch == nil {
+					scratch = roaring.New()
+				}
+				scratch.Clear()
+				bm.OrInto(scratch)
+				k := 0
+				for many := scratch.ManyIterator(); ; {
+					got := many.NextMany(buf)
+					if got == 0 {
+						break
+					}
+					for _, d := range buf[:got] {
+						if hits.has(uint64(d)) {
+							k++
+							valued.set(uint64(d))
+						}
+					}
+				}
+				if k > 0 {
 					counts[f][e.Term] += k
 					total[f] += k
-					left.AndNot(scratch)
 				}
 			}
-			missing[f] += int(left.GetCardinality())
+			missing[f] += m.n[s] - valued.count()
 		}
 	}
 	for s, fields := range dvFields {
@@ -221,46 +270,32 @@ func (c *termCounter) countDocValues(m *matchSet, s int, fields []int, counts []
 	}
 	id := make(index.IndexInternalID, 8)
 	base := m.start(s)
-	it := m.hits[s].Iterator()
-	for it.HasNext() {
-		id.SetValue(base + uint64(it.Next()))
+	m.hits[s].each(func(d uint64) {
+		if err != nil {
+			return
+		}
+		id.SetValue(base + d)
 		for _, f := range fields {
 			seen[f] = false
 		}
-		if err := dvr.VisitDocValues(id, visit); err != nil {
-			return fmt.Errorf("count facets %v: %w", names, err)
+		if err = dvr.VisitDocValues(id, visit); err != nil {
+			return
 		}
 		for _, f := range fields {
 			if !seen[f] {
 				missing[f]++
 			}
 		}
+	})
+	if err != nil {
+		return fmt.Errorf("count facets %v: %w", names, err)
 	}
 	return nil
 }
 
-// orInto is how zap segments hand over a postings list as a bitmap.
+// orInto is how zap segments, all that Bleve writes, hand over a postings
+// list as a bitmap.
 type orInto interface{ OrInto(*roaring.Bitmap) }
-
-// postingsBitmap sets into to the documents of pl.
-func postingsBitmap(pl segment.PostingsList, into *roaring.Bitmap) error {
-	into.Clear()
-	if o, ok := pl.(orInto); ok {
-		o.OrInto(into)
-		return nil
-	}
-	it := pl.Iterator(false, false, false, nil)
-	for {
-		p, err := it.Next()
-		if err != nil {
-			return err
-		}
-		if p == nil {
-			return nil
-		}
-		into.Add(uint32(p.Number()))
-	}
-}
 
 // facet returns the counts of field as a terms facet of its size top
 // terms: most frequent first, ties in term order.
