@@ -11,25 +11,23 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
-	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // termCounter counts the terms facets of one search. Bleve counts a facet
-// by reading every matching ad's doc values and adding each value to a map
-// under a freshly allocated string: for a word in every ad, most of a
-// query's time. The keyword fields have few values, so termCounter instead
-// gathers the matching ads of each segment into a bitmap while Bleve
-// collects them, and counts a value as the size of the bitmap's
-// intersection with the value's postings. Where a field has many values for
-// the matches a segment holds (contact handles for a rare word), it reads
-// their doc values instead, as Bleve would, without the allocations.
+// by reading every matching ad's doc values, decompressing them, and adding
+// each value to a map under a freshly allocated string: for a word in every
+// ad, most of a query's time. termCounter instead marks the matches of each
+// segment in a bitset while Bleve collects them, and at the end of the
+// shard's collection counts their values in the segment's value table (see
+// valueTable).
 //
 // The counts are those of Bleve's facets: Total is the number of values of
 // matching ads, Missing the number of matching ads without one. They are
 // exact across shards, where Bleve sums each shard's top terms.
 type termCounter struct {
 	fields []string
+	tables *valueTables
 
 	mu      sync.Mutex
 	counts  []map[string]int // by field, as fields
@@ -37,8 +35,8 @@ type termCounter struct {
 	missing []int
 }
 
-func newTermCounter(fields []string) *termCounter {
-	c := &termCounter{fields: fields, counts: make([]map[string]int, len(fields)), total: make([]int, len(fields)), missing: make([]int, len(fields))}
+func newTermCounter(fields []string, tables *valueTables) *termCounter {
+	c := &termCounter{fields: fields, tables: tables, counts: make([]map[string]int, len(fields)), total: make([]int, len(fields)), missing: make([]int, len(fields))}
 	for k := range c.counts {
 		c.counts[k] = map[string]int{}
 	}
@@ -76,160 +74,51 @@ func (c *termCounter) handler(sctx *search.SearchContext) (search.DocumentMatchH
 	}, loadID, nil
 }
 
-// matchSet is the matches of one shard's snapshot: a bitset of local
-// document numbers per segment.
-type matchSet struct {
-	snap *scorch.IndexSnapshot
-	segs []*scorch.SegmentSnapshot
-	// ends[k] is one past the last global document number of segment k.
-	// Scorch numbers a snapshot's documents segment after segment, each
-	// segment taking as many numbers as it holds documents, deleted ones
-	// included.
-	ends []uint64
-	hits []bitset // nil for a segment without matches
-	n    []int    // matches by segment
-	cur  int
-}
-
-func newMatchSet(snap *scorch.IndexSnapshot) *matchSet {
-	segs := snap.Segments()
-	m := &matchSet{snap: snap, segs: segs, ends: make([]uint64, len(segs)), hits: make([]bitset, len(segs)), n: make([]int, len(segs))}
-	var end uint64
-	for k, s := range segs {
-		end += s.Segment().Count()
-		m.ends[k] = end
-	}
-	return m
-}
-
-func (m *matchSet) add(doc uint64) {
-	// Matches come in document order: the segment is the current one or a
-	// later one.
-	if m.cur >= len(m.ends) || doc < m.start(m.cur) || doc >= m.ends[m.cur] {
-		m.cur = sort.Search(len(m.ends), func(k int) bool { return m.ends[k] > doc })
-		if m.cur == len(m.ends) {
-			return // cannot be: the snapshot holds no such document
-		}
-	}
-	if m.hits[m.cur] == nil {
-		m.hits[m.cur] = newBitset(m.ends[m.cur] - m.start(m.cur))
-	}
-	m.hits[m.cur].set(doc - m.start(m.cur))
-	m.n[m.cur]++
-}
-
-func (m *matchSet) start(seg int) uint64 {
-	if seg == 0 {
-		return 0
-	}
-	return m.ends[seg-1]
-}
-
-// bitset is a set of a segment's document numbers.
-type bitset []uint64
-
-func newBitset(n uint64) bitset    { return make(bitset, (n+63)/64) }
-func (b bitset) set(k uint64)      { b[k/64] |= 1 << (k % 64) }
-func (b bitset) has(k uint64) bool { return k/64 < uint64(len(b)) && b[k/64]&(1<<(k%64)) != 0 }
-func (b bitset) clear()            { clear(b) }
-func (b bitset) count() (n int) {
-	for _, w := range b {
-		n += bits.OnesCount64(w)
-	}
-	return n
-}
-
-// each calls fn with every member of b, in order.
-func (b bitset) each(fn func(uint64)) {
-	for k, w := range b {
-		for w != 0 {
-			fn(uint64(k*64 + bits.TrailingZeros64(w)))
-			w &= w - 1
-		}
-	}
-}
-
-// postingsPerMatch: a field's values are counted from their postings when
-// a segment holds at least this many matches for each value of the field
-// in it; otherwise from the matches' doc values. Looking a value up costs
-// about as much as reading the doc values of this many matches.
-const postingsPerMatch = 8
-
 // count adds the facets of the matches in m.
 func (c *termCounter) count(m *matchSet) error {
-	counts := make([]map[string]int, len(c.fields))
+	byTerm := make([][]int, len(c.fields)) // one segment's counts, by the index of the value in its table
+	tables := make([]*valueTable, len(c.fields))
 	total := make([]int, len(c.fields))
 	missing := make([]int, len(c.fields))
-	dvFields := make([][]int, len(m.hits)) // by segment, the fields counted by doc values
-	var valued bitset                      // the matches with a value of the field
-	var scratch *roaring.Bitmap
-	buf := make([]uint32, 256)
-	for f, field := range c.fields {
+	counts := make([]map[string]int, len(c.fields))
+	for f := range counts {
 		counts[f] = map[string]int{}
-		for s, hits := range m.hits {
-			if hits == nil {
-				continue
-			}
-			dict, err := m.segs[s].Segment().Dictionary(field)
+	}
+	for s, hits := range m.hits {
+		if hits == nil {
+			continue
+		}
+		seg := m.segs[s].Segment()
+		for f, field := range c.fields {
+			t, err := c.tables.get(seg, field)
 			if err != nil {
 				return fmt.Errorf("count facet %s: %w", field, err)
 			}
-			if dict.Cardinality()*postingsPerMatch > m.n[s] {
-				dvFields[s] = append(dvFields[s], f)
-				continue
+			tables[f] = t
+			if cap(byTerm[f]) < len(t.terms) {
+				byTerm[f] = make([]int, len(t.terms))
 			}
-			if cap(valued) < len(hits) {
-				valued = make(bitset, len(hits))
-			}
-			valued = valued[:len(hits)]
-			valued.clear()
-			it := dict.AutomatonIterator(nil, nil, nil)
-			var pl segment.PostingsList
-			for {
-				e, err := it.Next()
-				if err != nil {
-					return fmt.Errorf("count facet %s: %w", field, err)
-				}
-				if e == nil {
-					break
-				}
-				if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
-					return fmt.Errorf("count facet %s: %w", field, err)
-				}
-				bm, ok := pl.(orInto)
-				if !ok {
-					return fmt.Errorf("count facet %s: postings list %T holds no bitmap", field, pl)
-				}
-				if scratch == nil {
-					scratch = roaring.New()
-				}
-				scratch.Clear()
-				bm.OrInto(scratch)
-				k := 0
-				for many := scratch.ManyIterator(); ; {
-					got := many.NextMany(buf)
-					if got == 0 {
-						break
-					}
-					for _, d := range buf[:got] {
-						if hits.has(uint64(d)) {
-							k++
-							valued.set(uint64(d))
-						}
-					}
-				}
-				if k > 0 {
-					counts[f][e.Term] += k
-					total[f] += k
-				}
-			}
-			missing[f] += m.n[s] - valued.count()
+			byTerm[f] = byTerm[f][:len(t.terms)]
+			clear(byTerm[f])
 		}
-	}
-	for s, fields := range dvFields {
-		if len(fields) > 0 {
-			if err := c.countDocValues(m, s, fields, counts, total, missing); err != nil {
-				return err
+		hits.each(func(d uint64) {
+			for f, t := range tables {
+				from, to := t.start[d], t.start[d+1]
+				if from == to {
+					missing[f]++
+					continue
+				}
+				total[f] += int(to - from)
+				for _, v := range t.values[from:to] {
+					byTerm[f][v]++
+				}
+			}
+		})
+		for f, t := range tables {
+			for v, n := range byTerm[f] {
+				if n > 0 {
+					counts[f][t.terms[v]] += n
+				}
 			}
 		}
 	}
@@ -244,58 +133,6 @@ func (c *termCounter) count(m *matchSet) error {
 	}
 	return nil
 }
-
-// countDocValues counts the values of fields (indexes into c.fields) of the
-// matches of segment s from their doc values.
-func (c *termCounter) countDocValues(m *matchSet, s int, fields []int, counts []map[string]int, total, missing []int) error {
-	names := make([]string, len(fields))
-	at := map[string]int{}
-	for k, f := range fields {
-		names[k] = c.fields[f]
-		at[c.fields[f]] = f
-	}
-	dvr, err := m.snap.DocValueReader(names)
-	if err != nil {
-		return fmt.Errorf("count facets %v: %w", names, err)
-	}
-	seen := make([]bool, len(c.fields))
-	visit := func(field string, term []byte) {
-		f, ok := at[field]
-		if !ok {
-			return
-		}
-		counts[f][string(term)]++ // the lookup does not allocate; only a new term's key does
-		total[f]++
-		seen[f] = true
-	}
-	id := make(index.IndexInternalID, 8)
-	base := m.start(s)
-	m.hits[s].each(func(d uint64) {
-		if err != nil {
-			return
-		}
-		id.SetValue(base + d)
-		for _, f := range fields {
-			seen[f] = false
-		}
-		if err = dvr.VisitDocValues(id, visit); err != nil {
-			return
-		}
-		for _, f := range fields {
-			if !seen[f] {
-				missing[f]++
-			}
-		}
-	})
-	if err != nil {
-		return fmt.Errorf("count facets %v: %w", names, err)
-	}
-	return nil
-}
-
-// orInto is how zap segments, all that Bleve writes, hand over a postings
-// list as a bitmap.
-type orInto interface{ OrInto(*roaring.Bitmap) }
 
 // facet returns the counts of field as a terms facet of its size top
 // terms: most frequent first, ties in term order.
@@ -325,4 +162,195 @@ func (c *termCounter) facet(field string, size int) *Facet {
 		}
 	}
 	return out
+}
+
+// matchSet is the matches of one shard's snapshot: a bitset of local
+// document numbers per segment.
+type matchSet struct {
+	segs []*scorch.SegmentSnapshot
+	// ends[k] is one past the last global document number of segment k.
+	// Scorch numbers a snapshot's documents segment after segment, each
+	// segment taking as many numbers as it holds documents, deleted ones
+	// included.
+	ends []uint64
+	hits []bitset // nil for a segment without matches
+	cur  int
+}
+
+func newMatchSet(snap *scorch.IndexSnapshot) *matchSet {
+	segs := snap.Segments()
+	m := &matchSet{segs: segs, ends: make([]uint64, len(segs)), hits: make([]bitset, len(segs))}
+	var end uint64
+	for k, s := range segs {
+		end += s.Segment().Count()
+		m.ends[k] = end
+	}
+	return m
+}
+
+func (m *matchSet) add(doc uint64) {
+	// Matches come in document order: the segment is the current one or a
+	// later one.
+	if m.cur >= len(m.ends) || doc < m.start(m.cur) || doc >= m.ends[m.cur] {
+		m.cur = sort.Search(len(m.ends), func(k int) bool { return m.ends[k] > doc })
+		if m.cur == len(m.ends) {
+			return // cannot be: the snapshot holds no such document
+		}
+	}
+	if m.hits[m.cur] == nil {
+		m.hits[m.cur] = make(bitset, (m.ends[m.cur]-m.start(m.cur)+63)/64)
+	}
+	m.hits[m.cur].set(doc - m.start(m.cur))
+}
+
+func (m *matchSet) start(seg int) uint64 {
+	if seg == 0 {
+		return 0
+	}
+	return m.ends[seg-1]
+}
+
+// bitset is a set of a segment's document numbers.
+type bitset []uint64
+
+func (b bitset) set(k uint64) { b[k/64] |= 1 << (k % 64) }
+
+// each calls fn with every member of b, in order.
+func (b bitset) each(fn func(uint64)) {
+	for k, w := range b {
+		for w != 0 {
+			fn(uint64(k*64 + bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
+}
+
+// valueTable is one keyword field of one segment turned around: for each
+// document, the values it holds, as indexes into terms. It is built once
+// from the field's postings, then counting a match's values is reading a
+// few numbers. Segments never change, so a table stays right for as long as
+// its segment lives.
+type valueTable struct {
+	terms []string
+	// The values of document d are values[start[d]:start[d+1]].
+	start  []uint32
+	values []uint32
+}
+
+func buildValueTable(seg segment.Segment, field string) (*valueTable, error) {
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return nil, err
+	}
+	t := &valueTable{start: make([]uint32, seg.Count()+1)}
+	var postings []*roaring.Bitmap
+	it := dict.AutomatonIterator(nil, nil, nil)
+	var pl segment.PostingsList
+	for {
+		e, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
+			return nil, err
+		}
+		o, ok := pl.(orInto)
+		if !ok {
+			return nil, fmt.Errorf("postings list %T holds no bitmap", pl)
+		}
+		b := roaring.New()
+		o.OrInto(b)
+		t.terms = append(t.terms, e.Term)
+		postings = append(postings, b)
+	}
+	// Count the values of each document, place each document's run, then
+	// fill the runs in term order.
+	for _, b := range postings {
+		b.Iterate(func(d uint32) bool {
+			t.start[d+1]++
+			return true
+		})
+	}
+	for d := 1; d < len(t.start); d++ {
+		t.start[d] += t.start[d-1]
+	}
+	t.values = make([]uint32, t.start[len(t.start)-1])
+	next := append([]uint32(nil), t.start[:len(t.start)-1]...)
+	for v, b := range postings {
+		b.Iterate(func(d uint32) bool {
+			t.values[next[d]] = uint32(v)
+			next[d]++
+			return true
+		})
+	}
+	return t, nil
+}
+
+// orInto is how zap segments, all that Bleve writes, hand over a postings
+// list as a bitmap.
+type orInto interface{ OrInto(*roaring.Bitmap) }
+
+// valueTables keeps the value tables of the segments searched with facets.
+// A table belongs to a segment, not to a query: every faceted search of the
+// segment reads the same one. Segments merged away stop being asked for, and
+// their tables are dropped.
+type valueTables struct {
+	mu     sync.Mutex
+	tables map[tableKey]*tableEntry
+	uses   uint64 // lookups so far, the clock of lastUse
+	idle   uint64 // how many lookups a table may go unasked before it is dropped
+}
+
+type tableKey struct {
+	seg   segment.Segment
+	field string
+}
+
+type tableEntry struct {
+	once    sync.Once
+	table   *valueTable
+	err     error
+	lastUse uint64
+}
+
+// tableIdle is how many lookups a table may go without being asked for
+// before it is dropped: many more than any one search makes, for all its
+// shards' segments and fields.
+const tableIdle = 1 << 16
+
+func newValueTables() *valueTables {
+	return &valueTables{tables: map[tableKey]*tableEntry{}, idle: tableIdle}
+}
+
+// get returns the table of field in seg, building it on first use.
+func (v *valueTables) get(seg segment.Segment, field string) (*valueTable, error) {
+	k := tableKey{seg, field}
+	v.mu.Lock()
+	v.uses++
+	e := v.tables[k]
+	if e == nil {
+		e = &tableEntry{}
+		v.tables[k] = e
+	}
+	e.lastUse = v.uses
+	if v.uses%v.idle == 0 {
+		for k, old := range v.tables {
+			if v.uses-old.lastUse >= v.idle {
+				delete(v.tables, k)
+			}
+		}
+	}
+	v.mu.Unlock()
+	e.once.Do(func() { e.table, e.err = buildValueTable(seg, field) })
+	if e.err != nil {
+		v.mu.Lock()
+		if v.tables[k] == e {
+			delete(v.tables, k) // to be tried again
+		}
+		v.mu.Unlock()
+	}
+	return e.table, e.err
 }

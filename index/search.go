@@ -123,7 +123,7 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var counter *termCounter
 	sctx := ctx
 	if len(terms) > 0 {
-		counter = newTermCounter(terms)
+		counter = newTermCounter(terms, i.tables)
 		sctx = counter.withCounting(ctx)
 	}
 
