@@ -48,15 +48,7 @@ func TestTermsAtIsBlevesPhrase(t *testing.T) {
 		t.Run(w, func(t *testing.T) {
 			// The same terms as a Bleve phrase, with gaps where bigrams
 			// are left out.
-			var phrase [][]string
-			for k, at := range sparse.at {
-				for _, off := range at {
-					for len(phrase) <= int(off) {
-						phrase = append(phrase, []string{""})
-					}
-					phrase[off] = []string{sparse.terms[k]}
-				}
-			}
+			phrase := sparse.phrase()
 			want := hitsOf(t, idx, query.NewMultiPhraseQuery(phrase, fieldText))
 			got := hitsOf(t, idx, sparse)
 			if len(want) == 0 && !strings.HasPrefix(w, "ນາ") {
@@ -137,4 +129,25 @@ func abbrev(hs []hitLocs) []hitLocs {
 		return hs[:3]
 	}
 	return hs
+}
+
+// Under BM25, which termsAtSearcher does not score as, a word is Bleve's
+// own phrase.
+func TestTermsAtUnderBM25IsBlevesPhrase(t *testing.T) {
+	m := newMapping()
+	m.ScoringModel = "bm25"
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	idx, err := Open(Config{Dir: t.TempDir()}, withMapping(m), WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if err := idx.Upsert(context.Background(), benchAds(500)); err != nil {
+		t.Fatal(err)
+	}
+	q := bigramPhrase("", "ສາມຫຼ່ຽມຄຳ", 1).(*termsAtQuery)
+	want := hitsOf(t, idx, query.NewMultiPhraseQuery(q.phrase(), fieldText))
+	if got := hitsOf(t, idx, q); len(want) == 0 || !equalHits(got, want, true) {
+		t.Errorf("got %d hits, Bleve's phrase %d:\ngot  %v\nwant %v", len(got), len(want), abbrev(got), abbrev(want))
+	}
 }
