@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,7 +135,8 @@ var benchQueries = []string{
 // each written durably, then runs keyword queries in ten languages with
 // three facets and highlighting on the index as reopened once its merges
 // settle, under this package's mapping and under Bleve's default mapping
-// (dynamic, standard analyzer, _all field) for comparison in the same run.
+// (dynamic, standard analyzer, _all field) for comparison in the same run,
+// with the garbage collector set as lurewatch index sets it.
 // It reports docs/s, and query latency p50 and p99 of the best of three
 // rounds of 400 queries. Run it alone, with one iteration:
 //
@@ -150,6 +152,13 @@ func BenchmarkIndex(b *testing.B) {
 		}
 	}
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	// The garbage collector's target lurewatch index sets for the process
+	// (index.gc_percent, default), unless GOGC is set.
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		var cfg Config
+		cfg.Defaults()
+		defer debug.SetGCPercent(debug.SetGCPercent(cfg.GCPercent))
+	}
 	for _, m := range []struct {
 		name string
 		opts []Option
