@@ -4,39 +4,42 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sort"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// termCounter counts the terms facets of one search. Bleve counts a facet
-// by reading every matching ad's doc values, decompressing them, and adding
+// facetCounter counts the facets of one search. Bleve counts a facet by
+// reading every matching ad's doc values, decompressing them, and adding
 // each value to a map under a freshly allocated string: for a word in every
-// ad, most of a query's time. termCounter instead marks the matches of each
+// ad, most of a query's time. facetCounter instead marks the matches of each
 // segment in a bitset while Bleve collects them, and at the end of the
 // shard's collection counts their values in the segment's value table (see
 // valueTable).
 //
-// The counts are those of Bleve's facets: Total is the number of values of
-// matching ads, Missing the number of matching ads without one. They are
-// exact across shards, where Bleve sums each shard's top terms.
-type termCounter struct {
+// The counts are those of Bleve's facets: a terms facet's Total is the
+// number of values of matching ads, a range facet's the number of values
+// in a range (once per range holding it), and Missing is the number of
+// matching ads without a value. They are exact across shards, where Bleve
+// sums each shard's top terms.
+type facetCounter struct {
 	fields []string
 	tables *valueTables
 
 	mu      sync.Mutex
-	counts  []map[string]int // by field, as fields
-	total   []int
+	counts  []map[string]int // by field, as fields; by term (prefix coded for numbers and dates)
 	missing []int
 }
 
-func newTermCounter(fields []string, tables *valueTables) *termCounter {
-	c := &termCounter{fields: fields, tables: tables, counts: make([]map[string]int, len(fields)), total: make([]int, len(fields)), missing: make([]int, len(fields))}
+func newFacetCounter(fields []string, tables *valueTables) *facetCounter {
+	c := &facetCounter{fields: fields, tables: tables, counts: make([]map[string]int, len(fields)), missing: make([]int, len(fields))}
 	for k := range c.counts {
 		c.counts[k] = map[string]int{}
 	}
@@ -45,14 +48,14 @@ func newTermCounter(fields []string, tables *valueTables) *termCounter {
 
 // withCounting returns ctx set up to have c count the matches of a search
 // run with it.
-func (c *termCounter) withCounting(ctx context.Context) context.Context {
+func (c *facetCounter) withCounting(ctx context.Context) context.Context {
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(c.handler))
 }
 
 // handler is called by each shard's collector at the start of its
 // collection; the handler it returns sees every match, then nil at the end,
 // while the shard's snapshot is still open.
-func (c *termCounter) handler(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+func (c *facetCounter) handler(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 	next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
 	if err != nil {
 		return nil, false, err
@@ -74,11 +77,10 @@ func (c *termCounter) handler(sctx *search.SearchContext) (search.DocumentMatchH
 	}, loadID, nil
 }
 
-// count adds the facets of the matches in m.
-func (c *termCounter) count(m *matchSet) error {
-	byTerm := make([][]int, len(c.fields)) // one segment's counts, by the index of the value in its table
+// count adds the values of the matches in m.
+func (c *facetCounter) count(m *matchSet) error {
+	byValue := make([][]int, len(c.fields)) // one segment's counts, by the index of the value in its table
 	tables := make([]*valueTable, len(c.fields))
-	total := make([]int, len(c.fields))
 	missing := make([]int, len(c.fields))
 	counts := make([]map[string]int, len(c.fields))
 	for f := range counts {
@@ -95,29 +97,26 @@ func (c *termCounter) count(m *matchSet) error {
 				return fmt.Errorf("count facet %s: %w", field, err)
 			}
 			tables[f] = t
-			if cap(byTerm[f]) < len(t.terms) {
-				byTerm[f] = make([]int, len(t.terms))
+			if cap(byValue[f]) < len(t.terms) {
+				byValue[f] = make([]int, len(t.terms))
 			}
-			byTerm[f] = byTerm[f][:len(t.terms)]
-			clear(byTerm[f])
+			byValue[f] = byValue[f][:len(t.terms)]
+			clear(byValue[f])
 		}
-		hits.each(func(d uint64) {
-			for f, t := range tables {
+		for f, t := range tables {
+			n := byValue[f]
+			hits.each(func(d uint64) {
 				from, to := t.start[d], t.start[d+1]
 				if from == to {
 					missing[f]++
-					continue
 				}
-				total[f] += int(to - from)
 				for _, v := range t.values[from:to] {
-					byTerm[f][v]++
+					n[v]++
 				}
-			}
-		})
-		for f, t := range tables {
-			for v, n := range byTerm[f] {
-				if n > 0 {
-					counts[f][t.terms[v]] += n
+			})
+			for v, k := range n {
+				if k > 0 {
+					counts[f][t.terms[v]] += k
 				}
 			}
 		}
@@ -128,37 +127,59 @@ func (c *termCounter) count(m *matchSet) error {
 		for term, n := range counts[f] {
 			c.counts[f][term] += n
 		}
-		c.total[f] += total[f]
 		c.missing[f] += missing[f]
 	}
 	return nil
 }
 
-// facet returns the counts of field as a terms facet of its size top
-// terms: most frequent first, ties in term order.
-func (c *termCounter) facet(field string, size int) *Facet {
+func (c *facetCounter) at(field string) int { return slices.Index(c.fields, field) }
+
+// terms returns the values of field as a terms facet of its size most
+// frequent, ties in term order.
+func (c *facetCounter) terms(field string, size int) *Facet {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := &Facet{Field: field}
-	for f, name := range c.fields {
-		if name != field {
-			continue
+	f := c.at(field)
+	out := &Facet{Field: field, Missing: c.missing[f]}
+	for term, n := range c.counts[f] {
+		out.Terms = append(out.Terms, TermCount{Term: term, Count: n})
+		out.Total += n
+	}
+	sort.Slice(out.Terms, func(a, b int) bool {
+		if out.Terms[a].Count != out.Terms[b].Count {
+			return out.Terms[a].Count > out.Terms[b].Count
 		}
-		for term, n := range c.counts[f] {
-			out.Terms = append(out.Terms, TermCount{Term: term, Count: n})
+		return out.Terms[a].Term < out.Terms[b].Term
+	})
+	if len(out.Terms) > size {
+		out.Terms = out.Terms[:size]
+	}
+	out.Other = out.Total
+	for _, t := range out.Terms {
+		out.Other -= t.Count
+	}
+	return out
+}
+
+// ranges returns the values of a number or date field counted into n
+// ranges, in(v, k) telling whether value v (as Bleve codes numbers and
+// dates into an int64) lies in range k. Only the counts of its Ranges are
+// set.
+func (c *facetCounter) ranges(field string, n int, in func(v int64, k int) bool) *Facet {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f := c.at(field)
+	out := &Facet{Field: field, Missing: c.missing[f], Ranges: make([]Range, n)}
+	for term, count := range c.counts[f] {
+		v, err := numeric.PrefixCoded(term).Int64()
+		if err != nil {
+			continue // cannot be: the table keeps whole values only
 		}
-		sort.Slice(out.Terms, func(a, b int) bool {
-			if out.Terms[a].Count != out.Terms[b].Count {
-				return out.Terms[a].Count > out.Terms[b].Count
+		for k := range out.Ranges {
+			if in(v, k) {
+				out.Ranges[k].Count += count
+				out.Total += count
 			}
-			return out.Terms[a].Term < out.Terms[b].Term
-		})
-		if len(out.Terms) > size {
-			out.Terms = out.Terms[:size]
-		}
-		out.Total, out.Missing, out.Other = c.total[f], c.missing[f], c.total[f]
-		for _, t := range out.Terms {
-			out.Other -= t.Count
 		}
 	}
 	return out
@@ -225,8 +246,10 @@ func (b bitset) each(fn func(uint64)) {
 	}
 }
 
-// valueTable is one keyword field of one segment turned around: for each
-// document, the values it holds, as indexes into terms. It is built once
+// valueTable is one field of one segment turned around: for each
+// document, the values it holds, as indexes into terms. A number or date is
+// indexed as several terms, its value at several precisions; the table
+// keeps the whole value only. It is built once
 // from the field's postings, then counting a match's values is reading a
 // few numbers. Segments never change, so a table stays right for as long as
 // its segment lives.
@@ -253,6 +276,9 @@ func buildValueTable(seg segment.Segment, field string) (*valueTable, error) {
 		}
 		if e == nil {
 			break
+		}
+		if numberField(field) && !wholeNumber(e.Term) {
+			continue
 		}
 		if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
 			return nil, err
@@ -287,6 +313,20 @@ func buildValueTable(seg segment.Segment, field string) (*valueTable, error) {
 		})
 	}
 	return t, nil
+}
+
+func numberField(f string) bool {
+	switch f {
+	case fieldSalary, fieldScore, fieldTimesSeen, fieldPosted, fieldFirstSeen, fieldLastSeen:
+		return true
+	}
+	return false
+}
+
+// wholeNumber reports whether term is a number or date coded at full
+// precision (shifted by 0 bits).
+func wholeNumber(term string) bool {
+	return len(term) > 0 && term[0] == numeric.ShiftStartInt64
 }
 
 // orInto is how zap segments, all that Bleve writes, hand over a postings

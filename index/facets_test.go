@@ -41,16 +41,17 @@ func TestTermFacetsAreBleves(t *testing.T) {
 	// Tables of segments merged away go once they have been idle long
 	// enough; a short time here, so that the test sees it.
 	idx.tables.idle = 512
-	fields := []string{"country", "level", "rule", "place", "contact", "source", "platform", "lang", "job_type", "category"}
+	fields := []string{"country", "level", "rule", "place", "contact", "source", "platform", "lang", "job_type", "category", "week", "salary"}
 	queries := []string{"", "telegram", "visa", "sihanoukville typing", "ສາມຫຼ່ຽມຄຳ", "hr_17", "nosuchword"}
 	check := func(t *testing.T) {
 		for _, text := range queries {
 			t.Run(text, func(t *testing.T) {
-				res, err := idx.Search(ctx, Query{Text: text, Facets: fields, FacetSize: maxFacetSize})
+				q := Query{Text: text, Facets: fields, FacetSize: maxFacetSize, DateField: "posted"}
+				res, err := idx.Search(ctx, q)
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := bleveFacets(t, idx, Query{Text: text}, fields)
+				want := bleveFacets(t, idx, q)
 				for _, f := range fields {
 					if got := res.Facets[f]; !reflect.DeepEqual(got, want[f]) {
 						t.Errorf("facet %s:\ngot  %s\nwant %s", f, facetString(got), facetString(want[f]))
@@ -85,7 +86,7 @@ func TestTermFacetsAreBleves(t *testing.T) {
 	var kept, live int
 	for try := 0; try < 3 && (try == 0 || kept > live*len(fields)); try++ {
 		for range 20 {
-			if _, err := idx.Search(ctx, Query{Facets: fields}); err != nil {
+			if _, err := idx.Search(ctx, Query{Facets: fields, DateField: "posted"}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -122,24 +123,77 @@ func segmentCount(t *testing.T, idx *Index) int {
 
 // bleveFacets counts the facets of q with Bleve's facet builders, every
 // term of every shard, trimmed as Search trims them.
-func bleveFacets(t *testing.T, idx *Index, q Query, fields []string) map[string]*Facet {
+func bleveFacets(t *testing.T, idx *Index, q Query) map[string]*Facet {
 	t.Helper()
 	bq, _, err := q.build()
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
-	for _, f := range fields {
-		req.AddFacet(f, bleve.NewFacetRequest(f, 1_000_000))
+	weeks := q.weeks(idx.now())
+	for _, f := range q.Facets {
+		switch f {
+		case "week":
+			fr := bleve.NewFacetRequest(dateFields[q.DateField], len(weeks))
+			for _, w := range weeks {
+				fr.AddDateTimeRange(w.Format(time.DateOnly), w, w.AddDate(0, 0, 7))
+			}
+			req.AddFacet(f, fr)
+		case "salary":
+			fr := bleve.NewFacetRequest(fieldSalary, len(salaryBands))
+			for _, b := range salaryBands {
+				var min, max *float64
+				if b.min > 0 {
+					min = &b.min
+				}
+				if b.max > 0 {
+					max = &b.max
+				}
+				fr.AddNumericRange(b.name, min, max)
+			}
+			req.AddFacet(f, fr)
+		default:
+			req.AddFacet(f, bleve.NewFacetRequest(f, 1_000_000))
+		}
 	}
 	res, err := idx.alias.Search(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]*Facet{}
-	for _, f := range fields {
+	for _, f := range q.Facets {
 		fr := res.Facets[f]
 		out[f] = &Facet{Field: f, Total: fr.Total, Missing: fr.Missing, Other: fr.Total}
+		switch f {
+		case "week":
+			counts := map[string]int{}
+			for _, r := range fr.DateRanges {
+				counts[r.Name] = r.Count
+			}
+			for _, w := range weeks {
+				name := w.Format(time.DateOnly)
+				out[f].Ranges = append(out[f].Ranges, Range{Name: name, From: w.Format(time.RFC3339), To: w.AddDate(0, 0, 7).Format(time.RFC3339), Count: counts[name]})
+			}
+			out[f].Other = fr.Other
+			continue
+		case "salary":
+			counts := map[string]int{}
+			for _, r := range fr.NumericRanges {
+				counts[r.Name] = r.Count
+			}
+			for _, b := range salaryBands {
+				r := Range{Name: b.name, Count: counts[b.name]}
+				if b.min > 0 {
+					r.From = b.min
+				}
+				if b.max > 0 {
+					r.To = b.max
+				}
+				out[f].Ranges = append(out[f].Ranges, r)
+			}
+			out[f].Other = fr.Other
+			continue
+		}
 		for _, tf := range fr.Terms.Terms() {
 			out[f].Terms = append(out[f].Terms, TermCount{Term: tf.Term, Count: tf.Count})
 		}
@@ -164,5 +218,5 @@ func facetString(f *Facet) string {
 	if f == nil {
 		return "nil"
 	}
-	return fmt.Sprintf("total %d missing %d other %d %v", f.Total, f.Missing, f.Other, f.Terms)
+	return fmt.Sprintf("total %d missing %d other %d %v %v", f.Total, f.Missing, f.Other, f.Terms, f.Ranges)
 }
