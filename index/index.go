@@ -54,7 +54,7 @@ type Index struct {
 	shards map[string]*shard // by month, "2006-01"
 	alias  bleve.IndexAlias
 
-	// tables are the shards' segments' keyword values, for facets.
+	// tables are the values of the shards' segments' faceted fields.
 	tables *valueTables
 }
 
