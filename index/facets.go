@@ -60,6 +60,9 @@ func (c *facetCounter) handler(sctx *search.SearchContext) (search.DocumentMatch
 	if err != nil {
 		return nil, false, err
 	}
+	if next == nil {
+		return nil, false, fmt.Errorf("count facets: collector %T is not Bleve's top-n collector", sctx.Collector)
+	}
 	snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil, false, fmt.Errorf("count facets: index reader %T is not a scorch snapshot", sctx.IndexReader)
