@@ -30,6 +30,7 @@ func TestScriptTokenizer(t *testing.T) {
 		{"chinese bigrams, punctuation splits runs", "无需经验，包吃", []string{"无需", "需经", "经验", "包吃"}},
 		{"scripts switch", "西港Sihanoukvilleกัม", []string{"西港", "Sihanoukville", "กัม"}},
 		{"zero-width inside a latin word", "Tele\u200bgram", []string{"Telegram"}},
+		{"zero-width between a letter and its mark", "ก\u200bัม", []string{"กัม"}},
 		{"thai digits are a number", "๓๕๐๐๐ บาท", []string{"๓๕๐๐๐", "บา", "าท"}},
 		{"invalid utf-8 splits", "ab\xffcd", []string{"ab", "cd"}},
 	} {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,9 +135,11 @@ var benchQueries = []string{
 // each written durably, then runs keyword queries in ten languages with
 // three facets and highlighting on the index as reopened once its merges
 // settle, under this package's mapping and under Bleve's default mapping
-// (dynamic, standard analyzer, _all field) for comparison in the same run.
+// (dynamic, standard analyzer, _all field) for comparison in the same run,
+// with the garbage collector set as lurewatch index sets it.
 // It reports docs/s, and query latency p50 and p99 of the best of three
-// rounds of 400 queries. Run it alone, with one iteration:
+// rounds of 400 queries, and logs that round's slowest queries. Run it
+// alone, with one iteration:
 //
 //	go test ./index -run '^$' -bench BenchmarkIndex -benchtime 1x -timeout 60m
 //
@@ -150,6 +153,13 @@ func BenchmarkIndex(b *testing.B) {
 		}
 	}
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	// The garbage collector's target lurewatch index sets for the process
+	// (index.gc_percent, default), unless GOGC is set.
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		var cfg Config
+		cfg.Defaults()
+		defer debug.SetGCPercent(debug.SetGCPercent(cfg.GCPercent))
+	}
 	for _, m := range []struct {
 		name string
 		opts []Option
@@ -194,9 +204,11 @@ func BenchmarkIndex(b *testing.B) {
 				// is reported, for on a shared machine one burst of someone
 				// else's work would otherwise decide the figure.
 				var p50, p99 time.Duration
+				var slowest string
 				hits, queries := 0, 0
 				for round := range 3 {
 					var lat []time.Duration
+					byQuery := map[string][]time.Duration{}
 					for k := range 400 {
 						q := Query{Text: benchQueries[k%len(benchQueries)], Size: 20, Highlight: true, Facets: []string{"country", "level", "rule"}}
 						t0 := time.Now()
@@ -204,7 +216,9 @@ func BenchmarkIndex(b *testing.B) {
 						if err != nil {
 							b.Fatal(err)
 						}
-						lat = append(lat, time.Since(t0))
+						d := time.Since(t0)
+						lat = append(lat, d)
+						byQuery[q.Text] = append(byQuery[q.Text], d)
 						if round == 0 {
 							queries++
 							if res.Total > 0 {
@@ -215,8 +229,10 @@ func BenchmarkIndex(b *testing.B) {
 					sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 					if r99 := lat[len(lat)*99/100]; round == 0 || r99 < p99 {
 						p50, p99 = lat[len(lat)/2], r99
+						slowest = slowestQueries(byQuery, 5)
 					}
 				}
+				b.Logf("%s: the slowest queries of the round reported, by median: %s", m.name, slowest)
 				b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
 				b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
 				b.ReportMetric(float64(hits)/float64(queries), "queries-with-hits")
@@ -224,6 +240,25 @@ func BenchmarkIndex(b *testing.B) {
 			}
 		})
 	}
+}
+
+// slowestQueries lists the n queries with the highest median latency.
+func slowestQueries(byQuery map[string][]time.Duration, n int) string {
+	type median struct {
+		q string
+		d time.Duration
+	}
+	var ms []median
+	for q, lat := range byQuery {
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		ms = append(ms, median{q, lat[len(lat)/2]})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].d > ms[j].d })
+	var out []string
+	for _, m := range ms[:min(n, len(ms))] {
+		out = append(out, fmt.Sprintf("%s %.1f ms", m.q, float64(m.d.Microseconds())/1000))
+	}
+	return strings.Join(out, ", ")
 }
 
 func benchEnv(name string) string { return strings.TrimSpace(os.Getenv(name)) }

@@ -53,6 +53,9 @@ type Index struct {
 	mu     sync.RWMutex
 	shards map[string]*shard // by month, "2006-01"
 	alias  bleve.IndexAlias
+
+	// tables are the values of the shards' segments' faceted fields.
+	tables *valueTables
 }
 
 // Option sets a collaborator of the index.
@@ -83,7 +86,7 @@ func Open(cfg Config, opts ...Option) (*Index, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("open index: no directory configured (index.dir)")
 	}
-	i := &Index{cfg: cfg, now: time.Now, shards: map[string]*shard{}, alias: bleve.NewIndexAlias()}
+	i := &Index{cfg: cfg, now: time.Now, shards: map[string]*shard{}, alias: bleve.NewIndexAlias(), tables: newValueTables()}
 	for _, o := range opts {
 		o(i)
 	}

@@ -3,6 +3,7 @@ package index
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -285,46 +286,59 @@ func rewriteQuery(q query.Query) query.Query {
 }
 
 // bigramPhrase finds text written in a script without spaces where it is
-// written: a phrase of its letter bigrams, in field or, without one, in the
-// text (the stemmed fields hold no such script).
+// written: its letter bigrams at consecutive positions, in field or, without
+// one, in the text (the stemmed fields hold no such script; the text holds
+// the title too, and a second phrase over the title alone would cost as
+// much again for a little weight).
 //
 // Overlapping bigrams repeat each other: in a run of them every other one
-// is left out of the phrase as a gap (the first and last kept), which halves
-// the postings a search reads and still pins every letter.
+// is left out (the first and last kept), which halves the postings a search
+// reads and still pins every letter. A word that is one bigram is a term.
+// Where a word of the query is joined by underscores, it is looked for
+// whole, not by its parts.
 func bigramPhrase(field, text string, boost float64) query.Query {
+	if field == "" {
+		field = fieldText
+	}
 	ts := foldFilter{}.Filter(scriptTokenizer{}.Tokenize([]byte(text)))
 	if len(ts) == 0 {
 		return query.NewMatchNoneQuery()
 	}
 	first, last := ts[0].Position, ts[len(ts)-1].Position
-	terms := make([][]string, last-first+1)
+	terms := make([]string, last-first+1)
 	bigram := make([]bool, len(terms))
 	for _, t := range ts {
 		k := t.Position - first
-		terms[k] = append(terms[k], string(t.Term))
-		bigram[k] = t.Type == tokenBigram
+		if terms[k] == "" { // the word itself, before its parts
+			terms[k] = string(t.Term)
+			bigram[k] = t.Type == tokenBigram
+		}
 	}
 	for k := 1; k < len(terms)-1; k++ {
-		if bigram[k] && bigram[k-1] && bigram[k+1] && terms[k-1] != nil {
-			terms[k] = nil // the neighbours overlap it
+		if bigram[k] && bigram[k-1] && bigram[k+1] && terms[k-1] != "" {
+			terms[k] = "" // the neighbours overlap it
 		}
 	}
-	for k := range terms {
-		if terms[k] == nil {
-			terms[k] = []string{""}
+	q := &termsAtQuery{field: field, boost: boost}
+	for k, t := range terms {
+		if t == "" {
+			continue
 		}
+		j := slices.Index(q.terms, t)
+		if j < 0 {
+			j = len(q.terms)
+			q.terms = append(q.terms, t)
+			q.at = append(q.at, nil)
+		}
+		q.at[j] = append(q.at[j], uint64(k))
 	}
-	in := func(f string, b float64) query.Query {
-		p := query.NewMultiPhraseQuery(terms, f)
-		p.SetBoost(b)
-		return p
+	if len(q.terms) == 1 && len(q.at[0]) == 1 {
+		t := query.NewTermQuery(q.terms[0])
+		t.SetField(field)
+		t.SetBoost(boost)
+		return t
 	}
-	if field == "" {
-		// The text holds the title too; a second phrase over the title
-		// alone would cost as much again for a little weight.
-		field = fieldText
-	}
-	return in(field, boost)
+	return q
 }
 
 func overTextFields(each func(field string, boost float64) query.Query) query.Query {

@@ -3,11 +3,12 @@ package index
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
@@ -89,42 +90,18 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	req := bleve.NewSearchRequestOptions(bq, q.Size, q.Offset, false)
 	req.Fields = []string{fieldDoc}
 	req.SortBy(q.sortOrder())
-	facetSize := q.FacetSize
-	if facetSize == 0 {
-		facetSize = 10
-	}
 	weeks := q.weeks(i.now())
-	for _, f := range q.Facets {
-		switch f {
-		case "week":
-			fr := bleve.NewFacetRequest(dateFields[q.DateField], len(weeks))
-			for _, w := range weeks {
-				fr.AddDateTimeRange(w.Format(time.DateOnly), w, w.AddDate(0, 0, 7))
-			}
-			req.AddFacet(f, fr)
-		case "salary":
-			fr := bleve.NewFacetRequest(fieldSalary, len(salaryBands))
-			for _, b := range salaryBands {
-				lo, hi := b.min, b.max
-				var min, max *float64
-				if lo > 0 {
-					min = &lo
-				}
-				if hi > 0 {
-					max = &hi
-				}
-				fr.AddNumericRange(b.name, min, max)
-			}
-			req.AddFacet(f, fr)
-		default:
-			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-		}
+	var counter *facetCounter
+	sctx := ctx
+	if len(q.Facets) > 0 {
+		counter = newFacetCounter(q.facetFields(), i.tables)
+		sctx = counter.withCounting(ctx)
 	}
 
 	i.mu.RLock()
 	var res *bleve.SearchResult
 	if len(i.shards) > 0 {
-		res, err = i.alias.SearchInContext(ctx, req)
+		res, err = i.alias.SearchInContext(sctx, req)
 	}
 	i.mu.RUnlock()
 	if err != nil {
@@ -153,7 +130,12 @@ func (i *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	out.Facets = convertFacets(res.Facets, q.Facets, weeks)
+	if counter != nil {
+		out.Facets = map[string]*Facet{}
+		for _, name := range q.Facets {
+			out.Facets[name] = q.facet(name, counter, weeks)
+		}
+	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
 }
@@ -236,57 +218,63 @@ func emptyFacets(names []string) map[string]*Facet {
 	return out
 }
 
-func convertFacets(in search.FacetResults, names []string, weeks []time.Time) map[string]*Facet {
-	if len(names) == 0 {
-		return nil
-	}
-	out := map[string]*Facet{}
-	for _, n := range names {
-		fr := in[n]
-		f := &Facet{Field: n}
-		out[n] = f
-		if fr == nil {
-			continue
-		}
-		f.Total, f.Missing, f.Other = fr.Total, fr.Missing, fr.Other
-		switch n {
-		case "week":
-			counts := map[string]int{}
-			for _, r := range fr.DateRanges {
-				counts[r.Name] = r.Count
-			}
-			for _, w := range weeks {
-				name := w.Format(time.DateOnly)
-				f.Ranges = append(f.Ranges, Range{Name: name, From: w.Format(time.RFC3339), To: w.AddDate(0, 0, 7).Format(time.RFC3339), Count: counts[name]})
-			}
-		case "salary":
-			counts := map[string]int{}
-			for _, r := range fr.NumericRanges {
-				counts[r.Name] = r.Count
-			}
-			for _, b := range salaryBands {
-				r := Range{Name: b.name, Count: counts[b.name]}
-				if b.min > 0 {
-					r.From = b.min
-				}
-				if b.max > 0 {
-					r.To = b.max
-				}
-				f.Ranges = append(f.Ranges, r)
-			}
-		default:
-			for _, t := range fr.Terms.Terms() {
-				f.Terms = append(f.Terms, TermCount{Term: t.Term, Count: t.Count})
-			}
-			sort.SliceStable(f.Terms, func(a, b int) bool {
-				if f.Terms[a].Count != f.Terms[b].Count {
-					return f.Terms[a].Count > f.Terms[b].Count
-				}
-				return f.Terms[a].Term < f.Terms[b].Term
-			})
+// facetFields are the index fields q's facets count.
+func (q *Query) facetFields() []string {
+	var out []string
+	for _, name := range q.Facets {
+		if f := q.facetField(name); !slices.Contains(out, f) {
+			out = append(out, f)
 		}
 	}
 	return out
+}
+
+func (q *Query) facetField(name string) string {
+	switch name {
+	case "week":
+		return dateFields[q.DateField]
+	case "salary":
+		return fieldSalary
+	}
+	return name
+}
+
+// facet is the facet name of q, from what c counted.
+func (q *Query) facet(name string, c *facetCounter, weeks []time.Time) *Facet {
+	field := q.facetField(name)
+	switch name {
+	case "week":
+		f := c.ranges(field, len(weeks), func(v int64, k int) bool {
+			t := time.Unix(0, v)
+			return !t.Before(weeks[k]) && t.Before(weeks[k].AddDate(0, 0, 7))
+		})
+		for k, w := range weeks {
+			f.Ranges[k] = Range{Name: w.Format(time.DateOnly), From: w.Format(time.RFC3339), To: w.AddDate(0, 0, 7).Format(time.RFC3339), Count: f.Ranges[k].Count}
+		}
+		f.Field = name
+		return f
+	case "salary":
+		f := c.ranges(field, len(salaryBands), func(v int64, k int) bool {
+			s, b := numeric.Int64ToFloat64(v), salaryBands[k]
+			return (b.min == 0 || s >= b.min) && (b.max == 0 || s < b.max)
+		})
+		for k, b := range salaryBands {
+			f.Ranges[k].Name = b.name
+			if b.min > 0 {
+				f.Ranges[k].From = b.min
+			}
+			if b.max > 0 {
+				f.Ranges[k].To = b.max
+			}
+		}
+		f.Field = name
+		return f
+	}
+	size := q.FacetSize
+	if size == 0 {
+		size = 10
+	}
+	return c.terms(field, size)
 }
 
 // Similar are ads related to one: those sharing a contact handle, and those

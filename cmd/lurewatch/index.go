@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 
 	"github.com/lurewatch/lurewatch/index"
 	"github.com/lurewatch/lurewatch/web"
@@ -55,8 +57,13 @@ func cmdIndex(ctx context.Context, e *env, args []string) error {
 	return runIndexer(ctx, a, client, idx)
 }
 
-// openIndex opens the configured index with the app's logger and metrics.
+// openIndex opens the configured index with the app's logger and metrics,
+// and sets the process's garbage collector target for it (index.gc_percent)
+// unless GOGC, which the runtime reads itself, is set.
 func openIndex(a *app) (*index.Index, error) {
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		debug.SetGCPercent(a.cfg.Index.GCPercent)
+	}
 	return index.Open(a.cfg.Index, index.WithLogger(a.log.With("stage", "index")), index.WithMetrics(a.reg))
 }
 

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -192,5 +194,30 @@ func TestIndexerKilledMidStreamKeepsEveryAdOnce(t *testing.T) {
 		if d.TimesSeen != want {
 			t.Errorf("ad %s seen %d times, want %d", id, d.TimesSeen, want)
 		}
+	}
+}
+
+// lurewatch index and run set the garbage collector's target for the
+// process from index.gc_percent, unless GOGC is in the environment.
+func TestOpenIndexSetsTheCollectorTarget(t *testing.T) {
+	orig := debug.SetGCPercent(100)
+	debug.SetGCPercent(orig)
+	t.Cleanup(func() { debug.SetGCPercent(orig) })
+	e := &env{stdout: io.Discard, stderr: io.Discard}
+	a, err := newApp(e, &configFlags{sets: multiFlag{"data_dir=" + t.TempDir(), "index.gc_percent=321"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := openIndex(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	want := 321
+	if _, ok := os.LookupEnv("GOGC"); ok {
+		want = orig
+	}
+	if got := debug.SetGCPercent(orig); got != want {
+		t.Errorf("the collector's target is %d, want %d", got, want)
 	}
 }
