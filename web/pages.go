@@ -544,7 +544,7 @@ func (s *Server) adPage(w http.ResponseWriter, r *http.Request, u *who) {
 		RulePack: v.Rules, ClassifiedAt: fmtTime(v.ClassifiedAt), ContentHash: d.ContentHash,
 	}
 	for _, h := range v.Hits {
-		rv := ruleView{Rule: h.Rule, Category: h.Category, Description: h.Description, Weight: strconv.FormatFloat(h.Weight, 'g', -1, 64)}
+		rv := ruleView{Rule: h.Rule, Category: h.Category, Description: h.Description, Weight: fmt.Sprintf("%+g", h.Weight)}
 		for _, sp := range h.Spans {
 			if sp.Text != "" && !containsStr(rv.Words, sp.Text) {
 				rv.Words = append(rv.Words, sp.Text)

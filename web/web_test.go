@@ -457,3 +457,29 @@ func TestPostWithoutTitleLeadsWithItsText(t *testing.T) {
 		}
 	}
 }
+
+// A rule that counts against a flag (a registered employer, say) shows its
+// weight with its own sign, and one that counts for it with a plus (which
+// html/template writes as &#43;).
+func TestAdPageSignsRuleWeights(t *testing.T) {
+	f := indextest.Fixture{ID: "w-1", Lang: "en", Source: "board", Title: "Typists for Poipet",
+		Body: "Typists for Poipet, Acme Co.", Rules: [][2]string{{"watched-hub", "Poipet"}},
+		Level: "medium", Posted: "2026-11-12"}.Flagged()
+	f.Verdict.Hits = append(f.Verdict.Hits, ad.Hit{Rule: "registered-employer", Weight: -0.75, Description: "Names a registered company."})
+	s := newTestSite(t, f)
+	c := s.client(t)
+	s.login(t, c)
+	resp, err := c.Get(s.url("/ads/w-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := body(t, resp)
+	for _, want := range []string{"<td>&#43;3</td>", "<td>-0.75</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the ad page lacks %s:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "&#43;-") {
+		t.Errorf("a negative weight shows as +-:\n%s", page)
+	}
+}

@@ -200,7 +200,11 @@ func tokenSource(flagToken, flagFile string, cfg *Config, e *env) string {
 }
 
 func printResults(w io.Writer, q string, res *index.Result) {
-	fmt.Fprintf(w, "%d flagged ads match %q (showing %d)\n", res.Total, q, len(res.Hits))
+	if res.Total == 1 {
+		fmt.Fprintf(w, "1 flagged ad matches %q (showing %d)\n", q, len(res.Hits))
+	} else {
+		fmt.Fprintf(w, "%d flagged ads match %q (showing %d)\n", res.Total, q, len(res.Hits))
+	}
 	for _, h := range res.Hits {
 		d := h.Doc
 		title, passage := d.Headline(), ""
@@ -222,7 +226,7 @@ func printResults(w io.Writer, q string, res *index.Result) {
 			for _, s := range hit.Spans {
 				words = append(words, fmt.Sprintf("%q", s.Text))
 			}
-			fmt.Fprintf(w, "  +%-4g %-24s %s\n", hit.Weight, hit.Rule, oneLine(strings.Join(words, ", "), 80))
+			fmt.Fprintf(w, "  %-5s %-24s %s\n", fmt.Sprintf("%+g", hit.Weight), hit.Rule, oneLine(strings.Join(words, ", "), 80))
 		}
 		fmt.Fprintf(w, "  id %s\n", d.ID)
 	}
