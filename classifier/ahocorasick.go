@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 )
 
@@ -90,7 +91,10 @@ func buildAutomaton(patterns [][]byte) (*automaton, error) {
 
 // buildBoundedAutomaton builds the automaton of patterns; bounds, when
 // not nil, are the word boundaries each pattern's matches need (see
-// scanScratch.boundsIn).
+// scanScratch.boundsIn). Its scans never report a match whose left
+// boundary the state it ends in already shows fails, a letter or digit
+// inside the state's own string; whether the rest hold is for the scan
+// or its caller to check.
 func buildBoundedAutomaton(patterns [][]byte, bounds []uint8) (*automaton, error) {
 	if bounds != nil && len(bounds) != len(patterns) {
 		return nil, fmt.Errorf("keyword automaton: %d patterns, %d word boundaries", len(patterns), len(bounds))
@@ -119,6 +123,8 @@ func buildBoundedAutomaton(patterns [][]byte, bounds []uint8) (*automaton, error
 		fail  int32
 		depth int32
 		out   []int32
+		// The state's string is patterns[from][:depth].
+		from int32
 	}
 	nodes := []node{{}}
 	for id, p := range patterns {
@@ -137,7 +143,7 @@ func buildBoundedAutomaton(patterns [][]byte, bounds []uint8) (*automaton, error
 					return nil, fmt.Errorf("keyword automaton: more than %d states; the rule pack has too many keywords", maxAutomatonStates)
 				}
 				nx = int32(len(nodes))
-				nodes = append(nodes, node{depth: nodes[s].depth + 1})
+				nodes = append(nodes, node{depth: nodes[s].depth + 1, from: int32(id)})
 				if nodes[s].next == nil {
 					nodes[s].next = map[uint8]int32{}
 				}
@@ -175,7 +181,23 @@ func buildBoundedAutomaton(patterns [][]byte, bounds []uint8) (*automaton, error
 					f = nodes[f].fail
 				}
 			}
-			nodes[child].out = append(nodes[child].out, nodes[nodes[child].fail].out...)
+			nd := &nodes[child]
+			nd.out = append(nd.out, nodes[nd.fail].out...)
+			if bounds != nil {
+				// A pattern this state ends that is shorter than its
+				// string has the string's bytes before it: when they end
+				// in a letter or digit, a match that needs a word boundary
+				// on its left never holds here ("our" in "your"). Known
+				// now, it is dropped now, so the scan does not stop for
+				// it. (The failure target's list was cut the same way,
+				// and its string ends this one's, so nothing it dropped
+				// could hold here.)
+				str := patterns[nd.from][:nd.depth]
+				nd.out = slices.DeleteFunc(nd.out, func(p int32) bool {
+					start := len(str) - len(patterns[p])
+					return bounds[p]&boundLeft != 0 && start > 0 && wordRuneBefore(str, start)
+				})
+			}
 			order = append(order, child)
 		}
 	}
@@ -351,7 +373,8 @@ type scanScratch struct {
 	parts parts
 	// boundsIn, when set, is the text scanned: matches whose word
 	// boundaries do not hold in it are dropped as they are found. raw
-	// counts them all.
+	// counts them all, but for those the automaton dropped when it was
+	// built.
 	boundsIn []byte
 	raw      int
 }

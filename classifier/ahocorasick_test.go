@@ -235,3 +235,77 @@ func TestAutomatonScanMendsParts(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundedAutomatonAgreesWithNaiveSearch checks an automaton built
+// with word boundaries, which drops when it is built the matches whose
+// left boundary its states show cannot hold, against a plain search
+// whose matches are checked one by one: scanned with the boundaries
+// checked as found, and without, the way an ad with very many matches is
+// scanned field by field and checked after. Both the full table and the
+// sparse form are built.
+func TestBoundedAutomatonAgreesWithNaiveSearch(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	// Letters, a space, a letter of two bytes and a Thai one, which has
+	// no word boundaries of its own.
+	runes := []string{"a", "b", "c", " ", "é", "ก"}
+	word := func(n int) []byte {
+		var b []byte
+		for range n {
+			b = append(b, runes[r.IntN(len(runes))]...)
+		}
+		return b
+	}
+	holds := func(bounds uint8, text []byte, start, end int) bool {
+		return !(bounds&boundLeft != 0 && start > 0 && wordRuneBefore(text, start) ||
+			bounds&boundRight != 0 && end < len(text) && wordRuneAt(text, end))
+	}
+	for _, size := range []int{5, 300, 3000, 30000} {
+		var pats [][]byte
+		var bounds []uint8
+		for range size {
+			n := 1 + r.IntN(7)
+			if size == 30000 {
+				n = 4 + r.IntN(10) // past what the full table numbers
+			}
+			pats = append(pats, word(n))
+			bounds = append(bounds, uint8(r.IntN(4)))
+		}
+		a, err := buildBoundedAutomaton(pats, bounds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sparse := a.full == nil; sparse != (size == 30000) {
+			t.Fatalf("%d patterns: %d states, sparse %v", size, a.states(), sparse)
+		}
+		for range 5 {
+			text := word(200 + r.IntN(2000))
+			var want []acMatch
+			for _, m := range naiveMatches(pats, text) {
+				if holds(bounds[m.pat], text, int(m.end)-len(pats[m.pat]), int(m.end)) {
+					want = append(want, m)
+				}
+			}
+			sortMatches(want)
+			sc := scanScratch{boundsIn: text}
+			got, _ := a.scanWith(text, nil, 1<<20, &sc)
+			sortMatches(got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d patterns, boundaries checked as found: %d matches, want %d", size, len(got), len(want))
+			}
+			all, _ := a.scan(text, nil, 1<<20)
+			got = got[:0]
+			for _, m := range all {
+				if holds(bounds[m.pat], text, int(m.end)-len(pats[m.pat]), int(m.end)) {
+					got = append(got, m)
+				}
+			}
+			sortMatches(got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d patterns, boundaries checked after: %d matches, want %d", size, len(got), len(want))
+			}
+			if size > 5 && len(all) >= len(naiveMatches(pats, text)) {
+				t.Fatalf("%d patterns: the automaton found all %d matches, none dropped as built", size, len(all))
+			}
+		}
+	}
+}
