@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -46,11 +47,11 @@ func Kafka(dir string) (*Broker, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
-	cport, err := freePort()
+	cport, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +98,20 @@ func RepoRoot() (string, error) {
 	}
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+// FreePort finds a port on 127.0.0.1 that nothing listens on, for a server
+// a test starts later. It draws from below Linux's ephemeral range
+// (32768–60999): a port from that range can be handed to any listener on
+// port 0 (a test's demo site, a client's socket) between this check and
+// the server's bind, and the server then fails with "address in use".
+func FreePort() (int, error) {
+	var err error
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		var l net.Listener
+		if l, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			l.Close()
+			return port, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, fmt.Errorf("no free port in 20000-31999: %w", err)
 }
