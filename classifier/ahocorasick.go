@@ -83,12 +83,6 @@ type acMatch struct {
 	end int32 // offset just past the match
 }
 
-// buildAutomaton builds the automaton of patterns, whose matches need no
-// word boundaries.
-func buildAutomaton(patterns [][]byte) (*automaton, error) {
-	return buildBoundedAutomaton(patterns, nil)
-}
-
 // buildBoundedAutomaton builds the automaton of patterns; bounds, when
 // not nil, are the word boundaries each pattern's matches need (see
 // scanScratch.boundsIn). Its scans never report a match whose left
@@ -350,13 +344,6 @@ func (a *automaton) step(s int32, cl uint8) int32 {
 		}
 		s = a.fail[s]
 	}
-}
-
-// scan appends every match in text to dst, in the order the matches end,
-// stopping after limit matches, and reports whether it stopped early.
-func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool) {
-	var sc scanScratch
-	return a.scanWith(text, dst, limit, &sc)
 }
 
 // streams is how many parts of a long text the scan reads at once: six
@@ -633,6 +620,3 @@ var byteKind = func() (t [256]uint8) {
 	}
 	return t
 }()
-
-// states is the automaton's size, for metrics.
-func (a *automaton) states() int { return a.nStates }

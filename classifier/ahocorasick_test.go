@@ -111,8 +111,8 @@ func TestAutomatonLargePackUsesSparseStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.full != nil || int(a.nDense) >= a.states() {
-		t.Fatalf("%d states, %d dense: the sparse path is not exercised", a.states(), a.nDense)
+	if a.full != nil || int(a.nDense) >= a.nStates {
+		t.Fatalf("%d states, %d dense: the sparse path is not exercised", a.nStates, a.nDense)
 	}
 	text := make([]byte, 3000)
 	for i := range text {
@@ -275,7 +275,7 @@ func TestBoundedAutomatonAgreesWithNaiveSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 		if sparse := a.full == nil; sparse != (size == 30000) {
-			t.Fatalf("%d patterns: %d states, sparse %v", size, a.states(), sparse)
+			t.Fatalf("%d patterns: %d states, sparse %v", size, a.nStates, sparse)
 		}
 		for range 5 {
 			text := word(200 + r.IntN(2000))
@@ -308,4 +308,17 @@ func TestBoundedAutomatonAgreesWithNaiveSearch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// buildAutomaton builds the automaton of patterns, whose matches need no
+// word boundaries.
+func buildAutomaton(patterns [][]byte) (*automaton, error) {
+	return buildBoundedAutomaton(patterns, nil)
+}
+
+// scan appends every match in text to dst, in the order the matches end,
+// stopping after limit matches, and reports whether it stopped early.
+func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool) {
+	var sc scanScratch
+	return a.scanWith(text, dst, limit, &sc)
 }

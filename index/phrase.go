@@ -128,15 +128,24 @@ func (s *termsAtSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch
 	if s.done {
 		return nil, nil
 	}
+	if ok, err := s.nextLead(); !ok {
+		return nil, err
+	}
+	return s.find(ctx)
+}
+
+// nextLead moves the rarest term to its next document and makes that the
+// target; false at the end of its postings or on an error.
+func (s *termsAtSearcher) nextLead() (bool, error) {
 	lead := &s.terms[0]
 	d, err := lead.reader.Next(&lead.buf)
 	if err != nil || d == nil {
 		s.done = true
-		return nil, err
+		return false, err
 	}
 	lead.cur = d
 	s.target = append(s.target[:0], d.ID...)
-	return s.find(ctx)
+	return true, nil
 }
 
 func (s *termsAtSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
@@ -172,14 +181,9 @@ func (s *termsAtSearcher) find(ctx *search.SearchContext) (*search.DocumentMatch
 			if s.check() {
 				return s.match(ctx)
 			}
-			lead := &s.terms[0]
-			d, err := lead.reader.Next(&lead.buf)
-			if err != nil || d == nil {
-				s.done = true
+			if ok, err := s.nextLead(); !ok {
 				return nil, err
 			}
-			lead.cur = d
-			s.target = append(s.target[:0], d.ID...)
 		}
 	}
 }
