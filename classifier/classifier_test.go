@@ -130,6 +130,38 @@ func TestWithinCountsTokens(t *testing.T) {
 	}
 }
 
+// TestWithinNeedsSeparateWords: a match inside a longer match of another
+// child is not evidence of its own. Burmese "ပို့" (send) is the end of
+// "ပတ်စပို့" (passport), which alone must not read as "send the passport".
+func TestWithinNeedsSeparateWords(t *testing.T) {
+	dir := t.TempDir()
+	pack := `rules:
+  - id: passport-sent
+    weight: 3
+    category: identity-harvest
+    description: Passport and send close together.
+    when:
+      within:
+        tokens: 6
+        of:
+          - keywords: {my: [ပတ်စပို့]}
+          - keywords: {my: [ပို့]}
+    examples:
+      match: ["ပတ်စပို့ ဓာတ်ပုံ ပို့ပေးပါ"]
+      no_match: ["ပတ်စပို့ မူရင်းကို မသိမ်းပါ"]
+`
+	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(pack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Rules: dir}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+}
+
 func TestExtractedFields(t *testing.T) {
 	c, _ := newFixture(t, nil)
 	v := c.Classify(&ad.Raw{Title: "Typist or customer service", Body: "Posts in 西港 and Phnom Penh with the team, you and OFW friends. Salary USD 1,200–1,500/month. Telegram @kh_jobs or WA +63 912 345 6789, email jobs@example.com",

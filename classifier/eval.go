@@ -84,7 +84,8 @@ type adState struct {
 
 type withinSpan struct {
 	spanRef
-	child int
+	child  int
+	inside bool // lies inside a longer match of another child
 }
 
 func newAdState(p *pack) *adState {
@@ -376,21 +377,28 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 			return false
 		}
 		for _, s := range st.spans[from:] {
-			st.within = append(st.within, withinSpan{s, ci})
+			st.within = append(st.within, withinSpan{spanRef: s, child: ci})
 		}
 	}
 	cands := st.within[base:]
 	// slices.SortFunc is sort.Slice's algorithm, so ties end up in the
 	// order they always have.
 	slices.SortFunc(cands, func(a, b withinSpan) int { return byFieldStart(a.spanRef, b.spanRef) })
+	markInside(cands)
 	need := len(n.children)
 	for i := range cands {
+		if cands[i].inside {
+			continue
+		}
 		var seen uint64
 		got := 0
 		t := st.f[cands[i].field].text
 		for j := i; j < len(cands) && cands[j].field == cands[i].field; j++ {
 			if countTokens(t, int(cands[i].start), int(cands[j].start), n.n) > n.n {
 				break
+			}
+			if cands[j].inside {
+				continue
 			}
 			if bit := uint64(1) << (cands[j].child % 64); seen&bit == 0 {
 				seen |= bit
@@ -399,7 +407,9 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 			if got == need {
 				st.spans = st.spans[:mark]
 				for k := i; k <= j; k++ {
-					st.spans = append(st.spans, cands[k].spanRef)
+					if !cands[k].inside {
+						st.spans = append(st.spans, cands[k].spanRef)
+					}
 				}
 				return true
 			}
@@ -407,6 +417,31 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 	}
 	st.spans = st.spans[:mark]
 	return false
+}
+
+// markInside marks the matches that lie inside a longer match of another
+// child: one written word is evidence for one child only. Burmese "ပို့"
+// (send) ends the word for passport, "ပတ်စပို့", and must not make
+// "passport ... send" out of the passport alone. cands is sorted by field
+// and start, so a match that holds another starts before it or with it;
+// the look back is bounded because keywords are short.
+func markInside(cands []withinSpan) {
+	holds := func(k, i int) bool {
+		a, b := &cands[k], &cands[i]
+		return a.child != b.child && a.field == b.field && a.start <= b.start && a.end >= b.end && a.end-a.start > b.end-b.start
+	}
+	const lookBack = 8
+	for i := range cands {
+		for k := i - 1; k >= 0 && k >= i-lookBack && cands[k].field == cands[i].field; k-- {
+			if holds(k, i) {
+				cands[i].inside = true
+				break
+			}
+		}
+		for k := i + 1; !cands[i].inside && k < len(cands) && cands[k].field == cands[i].field && cands[k].start == cands[i].start; k++ {
+			cands[i].inside = holds(k, i)
+		}
+	}
 }
 
 // byFieldStart orders spans by field, then start.

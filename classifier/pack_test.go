@@ -74,14 +74,14 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 141
-// ads in ten languages written for this test from the authorities'
-// descriptions of lures, never tuned against while they were written.
-// Half are lures and general job frauds, each language's in several
-// styles; half are their hard look-alikes: jobs in the same towns, licensed
-// programmes that promise the worker keeps the passport, call-centre jobs,
-// warnings. Every lure must be flagged, and no more than one look-alike in
-// twenty may be.
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 271
+// ads in ten languages, written from the authorities' descriptions of
+// lures by people who had not read the rules. About half are lures and
+// general job frauds, each language's in several styles; the rest are
+// their hard look-alikes: jobs in the same towns, licensed programmes that
+// promise the worker keeps the passport, call-centre jobs, warnings,
+// survivors' stories. Every lure must be flagged, and no more than one
+// look-alike in twenty may be.
 func TestShippedPackOnChallengeAds(t *testing.T) {
 	c := shippedClassifier(t)
 	f, err := os.Open(filepath.Join("testdata", "challenge.jsonl"))
