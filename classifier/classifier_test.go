@@ -197,6 +197,29 @@ func TestExtractedFields(t *testing.T) {
 	}
 }
 
+// TestAtSignHandles: an "@" joined to a name is a handle, read as
+// Telegram unless another channel is named before it; an "@" set apart by
+// a space is a handle only after a channel's name, and otherwise means
+// "at".
+func TestAtSignHandles(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	tests := []struct {
+		body, want string
+	}{
+		{"Apply to @kh_jobs today", "telegram=@kh_jobs "},
+		{"Telegram @ pp_team", "telegram=@pp_team "},
+		{"Line id @ bkk_staff", "line=@bkk_staff "},
+		{"Graduate trainee @ Upstream, Athens", ""},
+		{"Guide team members.-@ Provide product demos", ""},
+	}
+	for _, tc := range tests {
+		v := c.Classify(&ad.Raw{Body: tc.body})
+		if got := fmtContacts(v.Extracted.Contacts); got != tc.want {
+			t.Errorf("%q: contacts %q, want %q", tc.body, got, tc.want)
+		}
+	}
+}
+
 func fmtContacts(cs []ad.Contact) string {
 	var b strings.Builder
 	for _, c := range cs {

@@ -88,7 +88,16 @@ func extractContactsIn(st *adState, t []byte, phones bool) {
 				st.contactText = st.contactText[:from]
 				continue
 			}
-			kind := nearestChannel(t, at, chTelegram)
+			kind := nearestChannel(t, at, -1)
+			if kind < 0 {
+				// "@ Upstream", "meet @ 5": an "@" set apart by a space,
+				// with no channel named before it, stands for "at".
+				if at+1 < len(t) && t[at+1] == ' ' {
+					st.contactText = st.contactText[:from]
+					continue
+				}
+				kind = chTelegram
+			}
 			st.commitContact(channelNames[kind], from)
 			st.channels |= 1 << kind
 			i = end
