@@ -50,7 +50,7 @@ var channelWords = map[int][]string{
 	chPhone:     {"call us", "hotline", "tel:", "phone:", "电话", "致电", "โทร", "điện thoại", "telepon", "telefon", "tawag", "ទូរស័ព្ទ", "ໂທ", "ဖုန်း"},
 	chEmail:     {"email", "e-mail", "emailing", "邮箱", "邮件", "電郵", "อีเมล", "อีเมล์", "អ៊ីមែល", "ອີເມວ", "အီးမေးလ်", "surel", "e-mel", "#email_*"},
 	chURL:       {"http*", "www.*", "website", "careers page", "career page", "career portal", "job portal", "portal", "官网", "เว็บไซต์", "trang tuyển dụng", "laman kerjaya", "situs resmi", "#url_*"},
-	chInPerson:  {"walk-in", "walk in", "on-site interview", "onsite interview", "interview at our office", "office interview", "face-to-face interview", "interview in person", "apply in person", "in person", "drop by", "visit our office", "at our office", "face-to-face", "datang langsung", "walk-in interview", "nộp trực tiếp", "phỏng vấn trực tiếp", "มาสมัคร", "สมัครด้วยตนเอง", "到公司面试", "现场面试", "到店", "មកផ្ទាល់", "ມາຍື່ນ", "ကိုယ်တိုင်", "hadir temuduga", "temuduga terbuka", "sa aming opisina", "sa opisina"},
+	chInPerson:  {"walk-in", "walk in", "on-site interview", "onsite interview", "interview at our office", "office interview", "face-to-face interview", "interview in person", "apply in person", "in person", "drop by", "visit our office", "at our office", "face-to-face", "datang langsung", "langsung datang", "langsung antar", "antar langsung", "datang ke kantor", "datang ke toko", "datang ke outlet", "walk-in interview", "nộp trực tiếp", "phỏng vấn trực tiếp", "มาสมัคร", "สมัครด้วยตนเอง", "到公司面试", "现场面试", "到店", "មកផ្ទាល់", "ມາຍື່ນ", "ကိုယ်တိုင်", "hadir temuduga", "temuduga terbuka", "sa aming opisina", "sa opisina"},
 }
 
 // extractContacts finds handles, numbers, addresses and links.
