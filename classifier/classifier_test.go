@@ -162,6 +162,46 @@ func TestWithinNeedsSeparateWords(t *testing.T) {
 	}
 }
 
+// TestNegationAndExceptions: cues that go before their word reach three
+// words forward; cues that follow their word ("gratis") reach one word
+// back; a promise never to ask negates the rest of its sentence; a match
+// inside a longer match of the same evidence is judged with it; and a
+// match inside an except phrase does not count.
+func TestNegationAndExceptions(t *testing.T) {
+	dir := t.TempDir()
+	pack := `sets:
+  negation:
+    en: [no, never]
+    ms: [tak]
+  negation_after:
+    id: [gratis]
+  negation_sentence:
+    en: [will never ask]
+rules:
+  - id: fee
+    weight: 3
+    category: advance-fee
+    description: A fee.
+    when:
+      keywords: {en: [fee, deposit, banking password, online banking password], id: [biaya], ms: [dijamin]}
+      negatable: true
+      except: {en: [direct deposit]}
+    examples:
+      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian"]
+      no_match: ["No fee", "Biaya gratis", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password"]
+`
+	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(pack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Rules: dir}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+}
+
 func TestExtractedFields(t *testing.T) {
 	c, _ := newFixture(t, nil)
 	v := c.Classify(&ad.Raw{Title: "Typist or customer service", Body: "Posts in 西港 and Phnom Penh with the team, you and OFW friends. Salary USD 1,200–1,500/month. Telegram @kh_jobs or WA +63 912 345 6789, email jobs@example.com",
@@ -211,6 +251,7 @@ func TestAtSignHandles(t *testing.T) {
 		{"Line id @ bkk_staff", "line=@bkk_staff "},
 		{"Graduate trainee @ Upstream, Athens", ""},
 		{"Guide team members.-@ Provide product demos", ""},
+		{"Emails from us only come from @larkspurvet.com", ""},
 	}
 	for _, tc := range tests {
 		v := c.Classify(&ad.Raw{Body: tc.body})

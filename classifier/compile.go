@@ -80,6 +80,7 @@ type node struct {
 	children  []*node
 	n         int
 	lists     []int32
+	except    int32 // list of phrases a match must not lie inside, or -1
 	negatable bool
 	fields    uint8 // bit per field; 0 means every field
 	re        *regexp.Regexp
@@ -120,16 +121,21 @@ type pack struct {
 	patterns []pattern
 	// hot is what a scan reads of each pattern, packed; targets holds
 	// the patterns' targets one after another.
-	hot       []patternHot
-	targets   []target
-	lists     []string // list names, for messages
-	negation  int32    // list of negation cues, or -1
-	rules     []*rule
-	places    []place
-	tags      map[string]bool
-	jobTypes  []string
-	languages []string
-	countries []string // nationality codes, by tNat id
+	hot      []patternHot
+	targets  []target
+	lists    []string // list names, for messages
+	negation int32    // list of negation cues that go before their word, or -1
+	// negationAfter lists the cues that follow what they negate, or -1.
+	negationAfter int32
+	// negationSentence lists the cues that negate the rest of their
+	// sentence, or -1.
+	negationSentence int32
+	rules            []*rule
+	places           []place
+	tags             map[string]bool
+	jobTypes         []string
+	languages        []string
+	countries        []string // nationality codes, by tNat id
 	// wordsCap is more than any number a words condition compares with:
 	// an ad's words are counted up to it, no further.
 	wordsCap int
@@ -152,7 +158,7 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		h.Write(contents[i])
 	}
 	b := &packBuilder{
-		p:        &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, tags: map[string]bool{}},
+		p:        &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, tags: map[string]bool{}},
 		patIndex: map[string]int32{},
 		setList:  map[string]int32{},
 	}
@@ -173,8 +179,13 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 			setSeen[s.name] = fmt.Sprintf("%s:%d", s.file, s.line)
 			id := b.newList("set " + s.name)
 			b.setList[s.name] = id
-			if s.name == "negation" {
+			switch s.name {
+			case "negation":
 				b.p.negation = id
+			case "negation_after":
+				b.p.negationAfter = id
+			case "negation_sentence":
+				b.p.negationSentence = id
 			}
 			b.addKeywords(s.file, "", s.keywords, target{tList, id})
 		}
@@ -426,7 +437,11 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 	if ns == nil {
 		return &node{kind: kNone}
 	}
-	n := &node{n: ns.n, negatable: ns.negatable}
+	n := &node{n: ns.n, negatable: ns.negatable, except: -1}
+	if len(ns.except) > 0 {
+		n.except = b.newList(fmt.Sprintf("except of rule %s line %d", rs.id, ns.line))
+		b.addKeywords(rs.file, rs.id, ns.except, target{tList, n.except})
+	}
 	for _, f := range ns.fields {
 		n.fields |= 1 << fieldIndex(f)
 	}

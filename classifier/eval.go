@@ -268,7 +268,10 @@ func (st *adState) eval(n *node) bool {
 				if n.fields != 0 && n.fields&(1<<m.field) == 0 {
 					continue
 				}
-				if n.negatable && st.negated(m.spanRef) {
+				if n.negatable && (st.negated(m.spanRef) || st.withinLonger(n.lists, m.spanRef)) {
+					continue
+				}
+				if n.except >= 0 && st.inside(n.except, m.spanRef) {
 					continue
 				}
 				st.spans = append(st.spans, m.spanRef)
@@ -563,28 +566,68 @@ func sentenceBreak(t []byte, a, b int) bool {
 	return false
 }
 
-// negated reports whether a negation cue ("no", "tidak", "không", "不",
-// "ไม่") stands just before the match, or just after it for the
-// languages that put it there ("biaya gratis", "费用全免"), within the
-// same sentence.
-func (st *adState) negated(m spanRef) bool {
-	neg := st.p.negation
-	if neg < 0 {
-		return false
-	}
-	t := st.f[m.field].text
-	for k := st.listHead[neg]; k >= 0; k = st.linkNext[k] {
+// inside reports whether m lies within a match of list l: "deposit"
+// within "direct deposit", "social security" within "social security
+// number".
+func (st *adState) inside(l int32, m spanRef) bool {
+	for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
 		c := st.matches[st.linkMatch[k]].spanRef
-		if c.field != m.field {
-			continue
+		if c.field == m.field && c.start <= m.start && c.end >= m.end {
+			return true
 		}
-		switch {
-		case c.end <= m.start && m.start-c.end <= 48:
-			if countTokens(t, int(c.end), int(m.start), 3) <= 3 && !sentenceBreak(t, int(c.end), int(m.start)) {
+	}
+	return false
+}
+
+// withinLonger reports whether m lies inside a longer match of lists:
+// "banking password" inside "online banking password". The longer match
+// is the phrase written, and whether it is negated is judged from its
+// start, so the shorter one must not count on its own.
+func (st *adState) withinLonger(lists []int32, m spanRef) bool {
+	for _, l := range lists {
+		for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
+			c := st.matches[st.linkMatch[k]].spanRef
+			if c.field == m.field && c.start <= m.start && c.end >= m.end && c.end-c.start > m.end-m.start {
 				return true
 			}
-		case c.start >= m.end && c.start-m.end <= 16:
-			if countTokens(t, int(m.end), int(c.start), 1) <= 1 && !sentenceBreak(t, int(m.end), int(c.start)) {
+		}
+	}
+	return false
+}
+
+// negated reports whether a negation cue ("no", "tidak", "không", "不",
+// "ไม่") stands just before the match, or a cue of those that follow what
+// they negate ("biaya gratis", "费用全免", Burmese "မယူ") just after it,
+// within the same sentence. A cue that goes before its word does not
+// reach back: in "visa dijamin lulus, tak perlu ujian" the guarantee
+// stands. A promise never to ask ("we will never ask you to", "kami tidak
+// pernah meminta") negates its whole sentence, which is often a list:
+// "... your passport, ATM card, PIN or OTP code".
+func (st *adState) negated(m spanRef) bool {
+	t := st.f[m.field].text
+	if neg := st.p.negation; neg >= 0 {
+		for k := st.listHead[neg]; k >= 0; k = st.linkNext[k] {
+			c := st.matches[st.linkMatch[k]].spanRef
+			if c.field == m.field && c.end <= m.start && m.start-c.end <= 48 &&
+				countTokens(t, int(c.end), int(m.start), 3) <= 3 && !sentenceBreak(t, int(c.end), int(m.start)) {
+				return true
+			}
+		}
+	}
+	if neg := st.p.negationSentence; neg >= 0 {
+		for k := st.listHead[neg]; k >= 0; k = st.linkNext[k] {
+			c := st.matches[st.linkMatch[k]].spanRef
+			if c.field == m.field && c.end <= m.start && m.start-c.end <= 400 &&
+				countTokens(t, int(c.end), int(m.start), 40) <= 40 && !sentenceBreak(t, int(c.end), int(m.start)) {
+				return true
+			}
+		}
+	}
+	if neg := st.p.negationAfter; neg >= 0 {
+		for k := st.listHead[neg]; k >= 0; k = st.linkNext[k] {
+			c := st.matches[st.linkMatch[k]].spanRef
+			if c.field == m.field && c.start >= m.end && c.start-m.end <= 16 &&
+				countTokens(t, int(m.end), int(c.start), 1) <= 1 && !sentenceBreak(t, int(m.end), int(c.start)) {
 				return true
 			}
 		}

@@ -92,7 +92,9 @@ func extractContactsIn(st *adState, t []byte, phones bool) {
 			if kind < 0 {
 				// "@ Upstream", "meet @ 5": an "@" set apart by a space,
 				// with no channel named before it, stands for "at".
-				if at+1 < len(t) && t[at+1] == ' ' {
+				// "from @example.com" names a mail domain: a Telegram
+				// name has no dots.
+				if at+1 < len(t) && t[at+1] == ' ' || domainAfter(t, at+1) > at+1 {
 					st.contactText = st.contactText[:from]
 					continue
 				}

@@ -74,13 +74,15 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 391
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 521
 // ads in ten languages, written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
 // their hard look-alikes: jobs in the same towns, licensed programmes that
 // promise the worker keeps the passport, call-centre jobs, warnings,
-// survivors' stories, workers asking whether an offer is a scam. No more
+// survivors' stories, workers asking whether an offer is a scam; and
+// general job frauds in English, Chinese and five more languages beside
+// honest sales, insurance, temp and remote jobs. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {

@@ -72,6 +72,7 @@ type nodeSpec struct {
 	gateDigit bool
 	cond      string
 	negatable bool
+	except    []keywordSpec
 	fields    []string
 	line      int
 }
@@ -503,6 +504,8 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 			}
 		case "negatable":
 			ns.negatable = p.boolean(v)
+		case "except":
+			ns.except = p.keywordMap(v)
 		case "fields":
 			ns.fields = p.strs(v)
 			for _, f := range ns.fields {
@@ -521,7 +524,7 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 	for _, m := range modifiers {
 		ok := false
 		switch m {
-		case "negatable", "fields":
+		case "negatable", "fields", "except":
 			ok = ns.kind == "keywords" || ns.kind == "set" || ns.kind == "regex" && m == "fields"
 		case "gate":
 			ok = ns.kind == "regex"
