@@ -130,11 +130,27 @@ func TestWithinCountsTokens(t *testing.T) {
 	}
 }
 
+// checkPackExamples loads a rule pack written out in full and runs its
+// rules' examples.
+func checkPackExamples(t *testing.T, pack string) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(pack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Rules: dir}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+}
+
 // TestWithinNeedsSeparateWords: a match inside a longer match of another
 // child is not evidence of its own. Burmese "ပို့" (send) is the end of
 // "ပတ်စပို့" (passport), which alone must not read as "send the passport".
 func TestWithinNeedsSeparateWords(t *testing.T) {
-	dir := t.TempDir()
 	pack := `rules:
   - id: passport-sent
     weight: 3
@@ -150,16 +166,7 @@ func TestWithinNeedsSeparateWords(t *testing.T) {
       match: ["ပတ်စပို့ ဓာတ်ပုံ ပို့ပေးပါ"]
       no_match: ["ပတ်စပို့ မူရင်းကို မသိမ်းပါ"]
 `
-	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(pack), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Config{Rules: dir}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range c.CheckExamples() {
-		t.Error(f)
-	}
+	checkPackExamples(t, pack)
 }
 
 // TestNegationAndExceptions: cues that go before their word reach three
@@ -168,7 +175,6 @@ func TestWithinNeedsSeparateWords(t *testing.T) {
 // inside a longer match of the same evidence is judged with it; and a
 // match inside an except phrase does not count.
 func TestNegationAndExceptions(t *testing.T) {
-	dir := t.TempDir()
 	pack := `sets:
   negation:
     en: [no, never]
@@ -190,16 +196,7 @@ rules:
       match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian"]
       no_match: ["No fee", "Biaya gratis", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password"]
 `
-	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(pack), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Config{Rules: dir}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range c.CheckExamples() {
-		t.Error(f)
-	}
+	checkPackExamples(t, pack)
 }
 
 func TestExtractedFields(t *testing.T) {

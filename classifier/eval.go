@@ -604,32 +604,40 @@ func (st *adState) withinLonger(lists []int32, m spanRef) bool {
 // pernah meminta") negates its whole sentence, which is often a list:
 // "... your passport, ATM card, PIN or OTP code".
 func (st *adState) negated(m spanRef) bool {
+	return st.cueBefore(st.p.negation, m, 48, 3) ||
+		st.cueBefore(st.p.negationSentence, m, 400, 40) ||
+		st.cueAfter(st.p.negationAfter, m)
+}
+
+// cueBefore reports whether a cue of list l ends before m, at most
+// maxBytes and maxTokens words away, with no sentence break between.
+func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) bool {
+	if l < 0 {
+		return false
+	}
 	t := st.f[m.field].text
-	if neg := st.p.negation; neg >= 0 {
-		for k := st.listHead[neg]; k >= 0; k = st.linkNext[k] {
-			c := st.matches[st.linkMatch[k]].spanRef
-			if c.field == m.field && c.end <= m.start && m.start-c.end <= 48 &&
-				countTokens(t, int(c.end), int(m.start), 3) <= 3 && !sentenceBreak(t, int(c.end), int(m.start)) {
-				return true
-			}
+	for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
+		c := st.matches[st.linkMatch[k]].spanRef
+		if c.field == m.field && c.end <= m.start && m.start-c.end <= maxBytes &&
+			countTokens(t, int(c.end), int(m.start), maxTokens) <= maxTokens && !sentenceBreak(t, int(c.end), int(m.start)) {
+			return true
 		}
 	}
-	if neg := st.p.negationSentence; neg >= 0 {
-		for k := st.listHead[neg]; k >= 0; k = st.linkNext[k] {
-			c := st.matches[st.linkMatch[k]].spanRef
-			if c.field == m.field && c.end <= m.start && m.start-c.end <= 400 &&
-				countTokens(t, int(c.end), int(m.start), 40) <= 40 && !sentenceBreak(t, int(c.end), int(m.start)) {
-				return true
-			}
-		}
+	return false
+}
+
+// cueAfter reports whether a cue of list l starts at most one word after m,
+// in the same sentence.
+func (st *adState) cueAfter(l int32, m spanRef) bool {
+	if l < 0 {
+		return false
 	}
-	if neg := st.p.negationAfter; neg >= 0 {
-		for k := st.listHead[neg]; k >= 0; k = st.linkNext[k] {
-			c := st.matches[st.linkMatch[k]].spanRef
-			if c.field == m.field && c.start >= m.end && c.start-m.end <= 16 &&
-				countTokens(t, int(m.end), int(c.start), 1) <= 1 && !sentenceBreak(t, int(m.end), int(c.start)) {
-				return true
-			}
+	t := st.f[m.field].text
+	for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
+		c := st.matches[st.linkMatch[k]].spanRef
+		if c.field == m.field && c.start >= m.end && c.start-m.end <= 16 &&
+			countTokens(t, int(m.end), int(c.start), 1) <= 1 && !sentenceBreak(t, int(m.end), int(c.start)) {
+			return true
 		}
 	}
 	return false
