@@ -170,14 +170,14 @@ func TestWithinNeedsSeparateWords(t *testing.T) {
 }
 
 // TestNegationAndExceptions: cues that go before their word reach three
-// words forward; cues that follow their word ("gratis") reach one word
+// words forward, unless a comma closes them; cues that follow their word ("gratis") reach one word
 // back; a promise never to ask negates the rest of its sentence; a match
 // inside a longer match of the same evidence is judged with it; and a
 // match inside an except phrase does not count.
 func TestNegationAndExceptions(t *testing.T) {
 	pack := `sets:
   negation:
-    en: [no, never]
+    en: [no, never, free]
     ms: [tak]
   negation_after:
     id: [gratis]
@@ -193,7 +193,7 @@ rules:
       negatable: true
       except: {en: [direct deposit]}
     examples:
-      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian"]
+      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50"]
       no_match: ["No fee", "Biaya gratis", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password"]
 `
 	checkPackExamples(t, pack)

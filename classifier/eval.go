@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"math/bits"
@@ -610,7 +611,9 @@ func (st *adState) negated(m spanRef) bool {
 }
 
 // cueBefore reports whether a cue of list l ends before m, at most
-// maxBytes and maxTokens words away, with no sentence break between.
+// maxBytes and maxTokens words away, with no sentence break between. A
+// cue that a comma closes ends its own phrase ("đào tạo miễn phí, ứng
+// viên mua ...": the training is free, the purchase is not).
 func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) bool {
 	if l < 0 {
 		return false
@@ -619,11 +622,22 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) 
 	for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
 		c := st.matches[st.linkMatch[k]].spanRef
 		if c.field == m.field && c.end <= m.start && m.start-c.end <= maxBytes &&
-			countTokens(t, int(c.end), int(m.start), maxTokens) <= maxTokens && !sentenceBreak(t, int(c.end), int(m.start)) {
+			countTokens(t, int(c.end), int(m.start), maxTokens) <= maxTokens && !sentenceBreak(t, int(c.end), int(m.start)) &&
+			!commaAfter(t, int(c.end)) {
 			return true
 		}
 	}
 	return false
+}
+
+// commaAfter reports whether a comma (",", "，" or "、") follows offset i,
+// after spaces.
+func commaAfter(t []byte, i int) bool {
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	rest := t[i:]
+	return bytes.HasPrefix(rest, []byte(",")) || bytes.HasPrefix(rest, []byte("，")) || bytes.HasPrefix(rest, []byte("、"))
 }
 
 // cueAfter reports whether a cue of list l starts at most one word after m,
