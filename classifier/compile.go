@@ -80,7 +80,7 @@ type node struct {
 	children  []*node
 	n         int
 	lists     []int32
-	except    int32 // list of phrases a match must not lie inside, or -1
+	except    []int32 // list of phrases a match must not lie inside
 	negatable bool
 	fields    uint8 // bit per field; 0 means every field
 	re        *regexp.Regexp
@@ -437,10 +437,11 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 	if ns == nil {
 		return &node{kind: kNone}
 	}
-	n := &node{n: ns.n, negatable: ns.negatable, except: -1}
+	n := &node{n: ns.n, negatable: ns.negatable}
 	if len(ns.except) > 0 {
-		n.except = b.newList(fmt.Sprintf("except of rule %s line %d", rs.id, ns.line))
-		b.addKeywords(rs.file, rs.id, ns.except, target{tList, n.except})
+		id := b.newList(fmt.Sprintf("except of rule %s line %d", rs.id, ns.line))
+		b.addKeywords(rs.file, rs.id, ns.except, target{tList, id})
+		n.except = []int32{id}
 	}
 	for _, f := range ns.fields {
 		n.fields |= 1 << fieldIndex(f)

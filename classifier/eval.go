@@ -269,10 +269,10 @@ func (st *adState) eval(n *node) bool {
 				if n.fields != 0 && n.fields&(1<<m.field) == 0 {
 					continue
 				}
-				if n.negatable && (st.negated(m.spanRef) || st.withinLonger(n.lists, m.spanRef)) {
+				if n.negatable && (st.negated(m.spanRef) || st.heldBy(n.lists, m.spanRef, true)) {
 					continue
 				}
-				if n.except >= 0 && st.inside(n.except, m.spanRef) {
+				if n.except != nil && st.heldBy(n.except, m.spanRef, false) {
 					continue
 				}
 				st.spans = append(st.spans, m.spanRef)
@@ -567,28 +567,17 @@ func sentenceBreak(t []byte, a, b int) bool {
 	return false
 }
 
-// inside reports whether m lies within a match of list l: "deposit"
-// within "direct deposit", "social security" within "social security
-// number".
-func (st *adState) inside(l int32, m spanRef) bool {
-	for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
-		c := st.matches[st.linkMatch[k]].spanRef
-		if c.field == m.field && c.start <= m.start && c.end >= m.end {
-			return true
-		}
-	}
-	return false
-}
-
-// withinLonger reports whether m lies inside a longer match of lists:
-// "banking password" inside "online banking password". The longer match
-// is the phrase written, and whether it is negated is judged from its
-// start, so the shorter one must not count on its own.
-func (st *adState) withinLonger(lists []int32, m spanRef) bool {
+// heldBy reports whether m lies within a match of lists: "deposit"
+// within "direct deposit", for a node's except phrases; or, when longer
+// is set, within a strictly longer match, as "banking password" within
+// "online banking password": the longer match is the phrase written, and
+// whether it is negated is judged from its start, so the shorter one must
+// not count on its own.
+func (st *adState) heldBy(lists []int32, m spanRef, longer bool) bool {
 	for _, l := range lists {
 		for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
 			c := st.matches[st.linkMatch[k]].spanRef
-			if c.field == m.field && c.start <= m.start && c.end >= m.end && c.end-c.start > m.end-m.start {
+			if c.field == m.field && c.start <= m.start && c.end >= m.end && (!longer || c.end-c.start > m.end-m.start) {
 				return true
 			}
 		}
