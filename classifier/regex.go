@@ -212,15 +212,7 @@ func literalsOf(re *syntax.Regexp) (literalNeed, bool) {
 		}
 		return out, any
 	case syntax.OpAlternate:
-		var out literalNeed
-		for _, sub := range re.Sub {
-			need, ok := literalsOf(sub)
-			if !ok || len(out)+len(need) > maxNeedAlternatives {
-				return nil, false
-			}
-			out = append(out, need...)
-		}
-		return out, len(out) > 0
+		return unionOf(re.Sub, literalsOf, maxNeedAlternatives)
 	}
 	return nil, false
 }
@@ -418,17 +410,23 @@ func prefixesOf(re *syntax.Regexp) ([]string, bool) {
 		}
 		return prefixesOf(re.Sub[0])
 	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			set, ok := prefixesOf(sub)
-			if !ok || len(out)+len(set) > maxPrefixes {
-				return nil, false
-			}
-			out = append(out, set...)
-		}
-		return out, len(out) > 0
+		return unionOf(re.Sub, prefixesOf, maxPrefixes)
 	}
 	return nil, false
+}
+
+// unionOf joins what of finds for each alternative of an alternation; it
+// fails when one alternative fails or the union grows past limit.
+func unionOf[S ~[]E, E any](subs []*syntax.Regexp, of func(*syntax.Regexp) (S, bool), limit int) (S, bool) {
+	var out S
+	for _, sub := range subs {
+		set, ok := of(sub)
+		if !ok || len(out)+len(set) > limit {
+			return nil, false
+		}
+		out = append(out, set...)
+	}
+	return out, len(out) > 0
 }
 
 // appendMatches appends to dst the [start, end) of the regex's matches

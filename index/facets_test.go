@@ -17,12 +17,7 @@ import (
 // (deleted documents in older segments), ads without a value and ads with a
 // value twice, for queries matching every ad, many and a few.
 func TestTermFacetsAreBleves(t *testing.T) {
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	idx, err := Open(Config{Dir: t.TempDir(), BatchSize: 100}, WithClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	idx := openDec1(t, Config{BatchSize: 100})
 	ctx := context.Background()
 	ads := benchAds(3000)
 	for i, a := range ads {
@@ -101,6 +96,20 @@ func TestTermFacetsAreBleves(t *testing.T) {
 }
 
 // segmentCount is the number of segments the index's shards search.
+// openDec1 opens an index in a fresh directory whose clock stands at
+// 1 December 2026, and closes it when the test ends.
+func openDec1(t *testing.T, cfg Config, opts ...Option) *Index {
+	t.Helper()
+	cfg.Dir = t.TempDir()
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	idx, err := Open(cfg, append(opts, WithClock(func() time.Time { return now }))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return idx
+}
+
 func segmentCount(t *testing.T, idx *Index) int {
 	t.Helper()
 	n := 0

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -17,12 +16,7 @@ import (
 // the same terms finds, with the same scores and the same locations to
 // highlight.
 func TestTermsAtIsBlevesPhrase(t *testing.T) {
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	idx, err := Open(Config{Dir: t.TempDir(), BatchSize: 500}, WithClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	idx := openDec1(t, Config{BatchSize: 500})
 	ctx := context.Background()
 	ads := benchAds(2000)
 	// A word whose bigrams repeat (นา at offsets 0 and 2), and words that
@@ -136,12 +130,7 @@ func abbrev(hs []hitLocs) []hitLocs {
 func TestTermsAtUnderBM25IsBlevesPhrase(t *testing.T) {
 	m := newMapping()
 	m.ScoringModel = "bm25"
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	idx, err := Open(Config{Dir: t.TempDir()}, withMapping(m), WithClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	idx := openDec1(t, Config{}, withMapping(m))
 	if err := idx.Upsert(context.Background(), benchAds(500)); err != nil {
 		t.Fatal(err)
 	}
