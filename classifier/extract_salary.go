@@ -118,6 +118,11 @@ var defaultRates = map[string]float64{
 	"KRW": 0.00072, "EUR": 1.08, "GBP": 1.27, "AUD": 0.65, "CAD": 0.72,
 }
 
+// yearlyFrom is the pay, in USD a month, above which an amount with no
+// period is read as yearly: ten thousand a month is no pay these ads
+// offer, while a yearly salary often stands alone.
+const yearlyFrom = 10000
+
 var periodToMonth = map[string]float64{"month": 1, "day": 26, "hour": 173, "week": 4.33, "year": 1.0 / 12}
 
 type salaryCandidate struct {
@@ -196,7 +201,8 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 			if !ok {
 				continue
 			}
-			if c.period == "" {
+			periodSaid := c.period != ""
+			if !periodSaid {
 				c.period = "month"
 				if c.currency == "USD" && !c.explicitC && f == 3 {
 					switch { // a bare US figure: hourly, monthly or yearly by size
@@ -210,6 +216,12 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 			c.usdMonth = c.min * rate * periodToMonth[c.period]
 			if c.usdMonth < 5 || c.usdMonth > 250000 {
 				continue
+			}
+			if !periodSaid && c.period == "month" && c.usdMonth >= yearlyFrom {
+				// No period given, and too much for a month's pay: a
+				// yearly salary ("£12,000 - £16,000", "$45,000").
+				c.period = "year"
+				c.usdMonth /= 12
 			}
 			c.score = w.candidateScore(t, c, f)
 			if !found || c.score > best.score {

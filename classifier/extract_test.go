@@ -40,6 +40,10 @@ func TestSalaryExtraction(t *testing.T) {
 		{"6,500 – 8,500 ຢວນ", "", "lo", "CNY", 6500, 8500, "month", 903.5},
 		{"$20/hr", "", "en", "USD", 20, 0, "hour", 3460},
 		{"26000-32000", "", "en", "USD", 26000, 32000, "year", 2167},
+		// No period, and too much for a month: a yearly salary.
+		{"£12,000 - £16,000", "", "en", "GBP", 12000, 16000, "year", 1270},
+		{"", "Salary: $45,000 plus benefits", "en", "USD", 45000, 0, "year", 3750},
+		{"SGD 9,000", "", "en", "SGD", 9000, 0, "month", 6750},
 		{"", "Earn $120-$180 daily", "en", "USD", 120, 180, "day", 3120},
 	}
 	for _, tc := range tests {
