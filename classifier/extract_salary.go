@@ -119,9 +119,9 @@ var defaultRates = map[string]float64{
 }
 
 // yearlyFrom is the pay, in USD a month, above which an amount with no
-// period is read as yearly: ten thousand a month is no pay these ads
+// period is read as yearly: fifteen thousand a month is no pay these ads
 // offer, while a yearly salary often stands alone.
-const yearlyFrom = 10000
+const yearlyFrom = 15000
 
 var periodToMonth = map[string]float64{"month": 1, "day": 26, "hour": 173, "week": 4.33, "year": 1.0 / 12}
 
