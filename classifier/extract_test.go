@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,6 +115,32 @@ func TestContactKindIsStable(t *testing.T) {
 		x := c.Classify(&ad.Raw{Body: "Hubungi telepon 081234567890 sekarang"}).Extracted
 		if len(x.Contacts) != 1 || x.Contacts[0].Kind != "phone" || x.Contacts[0].Value != "081234567890" {
 			t.Fatalf("contacts %+v, want one phone 081234567890", x.Contacts)
+		}
+	}
+}
+
+// TestContactWordsNameAWayToApply checks the words that name a way of
+// applying, through the shipped rule that reads them: "use your phone" is
+// not a number to call, and "come to the shop" is applying in person, so
+// neither leaves a chat app as the only way.
+func TestContactWordsNameAWayToApply(t *testing.T) {
+	c := shippedClassifier(t)
+	tests := []struct {
+		body     string
+		chatOnly bool
+	}{
+		{"ဖုန်းသုံးတတ်ရုံနဲ့ရပါတယ်။ Telegram @mwd_job_hr ကို ဆက်သွယ်ပါ။", true},
+		{"แค่ใช้โทรศัพท์มือถือก็ทำได้ ทักไลน์มาเลย", true},
+		{"ສົນໃຈທັກ WhatsApp ຫຼື ໂທຫາເອື້ອຍນາງ", false},
+		{"Kedai kopi cari pekerja. WhatsApp atau datang terus ke kedai.", false},
+		{"ហាងកាហ្វេត្រូវការបុគ្គលិក មកសួរនៅហាងផ្ទាល់ ឬ Telegram", false},
+		{"ร้านกาแฟรับบาริสต้า แวะมาคุยที่ร้านหรือทักไลน์", false},
+	}
+	for _, tt := range tests {
+		v := c.Classify(&ad.Raw{Body: tt.body})
+		got := slices.ContainsFunc(v.Hits, func(h ad.Hit) bool { return h.Rule == "chat-app-only-contact" })
+		if got != tt.chatOnly {
+			t.Errorf("%q: chat app the only way %v, want %v", tt.body, got, tt.chatOnly)
 		}
 	}
 }
