@@ -95,7 +95,6 @@ func TestTermFacetsAreBleves(t *testing.T) {
 	}
 }
 
-// segmentCount is the number of segments the index's shards search.
 // openDec1 opens an index in a fresh directory whose clock stands at
 // 1 December 2026, and closes it when the test ends.
 func openDec1(t *testing.T, cfg Config, opts ...Option) *Index {
@@ -110,6 +109,7 @@ func openDec1(t *testing.T, cfg Config, opts ...Option) *Index {
 	return idx
 }
 
+// segmentCount is the number of segments the index's shards search.
 func segmentCount(t *testing.T, idx *Index) int {
 	t.Helper()
 	n := 0
