@@ -2,6 +2,8 @@ package classifier
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
@@ -156,7 +158,7 @@ func extractPhones(st *adState, t []byte) {
 		}
 		n := k - j
 		if n >= 9 && n <= 15 && (k >= len(t) || !isASCIIAlnum(t[k])) && (c == '+' || t[j] == '0' || hasPhoneCode(string(t[j:k]))) {
-			kind := nearestChannel(t, i, chPhone)
+			kind, at, end := nearestChannelAt(t, i, chPhone)
 			name := "phone"
 			if kind == chWhatsApp || kind == chLine || kind == chTelegram {
 				name = channelNames[kind]
@@ -165,6 +167,12 @@ func extractPhones(st *adState, t []byte) {
 			st.contactText = append(st.contactText, t[i:k]...)
 			st.commitContact(name, from)
 			st.channels |= 1 << kind
+			// "Text/Viber 0917…", "Gọi/Zalo 098…", "WA/HP 0812…": the
+			// number takes calls and texts too, a way to apply that is
+			// not a chat app alone.
+			if kind != chPhone && (phoneCued(t, max(0, at-phoneCueReach), at) || phoneCued(t, end, i)) {
+				st.channels |= 1 << chPhone
+			}
 		}
 		i = k
 	}
@@ -173,24 +181,89 @@ func extractPhones(st *adState, t []byte) {
 // nearestChannel is the channel named closest before offset at, within a
 // short distance, or def. Of two words at the same place the longer
 // wins ("telepon", not "tele"), then the one of the lower kind, so the
-// same ad always reads the same.
+// same ad always reads the same. A word in Latin letters counts only
+// whole: the "wa" in "walang" or "allowance" is not WhatsApp.
 func nearestChannel(t []byte, at, def int) int {
-	window := t[max(0, at-40):at]
+	kind, _, _ := nearestChannelAt(t, at, def)
+	return kind
+}
+
+// nearestChannelAt is nearestChannel with where its word starts and ends
+// (at when none was found).
+func nearestChannelAt(t []byte, at, def int) (kind, start, end int) {
+	base := max(0, at-40)
+	window := t[base:at]
 	// The nearest place any word ends up at is the last place one
 	// starts: look from the end, at the words that start with each byte.
 	words := theChannelWordIndex()
 	for p := len(window) - 1; p >= 0; p-- {
 		best, bestLen := -1, 0
 		for _, w := range words[window[p]] {
-			if len(w.word) > bestLen && len(window)-p >= len(w.word) && string(window[p:p+len(w.word)]) == w.word {
+			if len(w.word) > bestLen && len(window)-p >= len(w.word) && string(window[p:p+len(w.word)]) == w.word && wholeWord(t, base+p, w.word) {
 				best, bestLen = w.kind, len(w.word)
 			}
 		}
 		if best >= 0 {
-			return best
+			return best, base + p, base + p + bestLen
 		}
 	}
-	return def
+	return def, at, at
+}
+
+// wholeWord reports whether word, found at t[i], is not part of a longer
+// word: no ASCII letter or digit before a word that starts with one, and
+// no ASCII letter after a word that ends with one ("wa0812" is still
+// WhatsApp and a number).
+func wholeWord(t []byte, i int, word string) bool {
+	if isASCIIAlnum(word[0]) && i > 0 && isASCIIAlnum(t[i-1]) {
+		return false
+	}
+	end := i + len(word)
+	return !(isASCIILetter(word[len(word)-1]) && end < len(t) && isASCIILetter(t[end]))
+}
+
+// phoneCues are the words that offer a number for calls or texts. They
+// are not channel words: "text" or "ໂທ" elsewhere in an ad names no way
+// to apply, only joined to a number's chat app ("Call/WhatsApp", "WA atau
+// telp").
+var phoneCues = []string{"text", "txt", "sms", "call", "tel", "telp", "hp", "phone", "tawag", "telepon", "telefon", "gọi", "sđt", "đt", "điện thoại", "โทร", "ໂທ", "ទូរស័ព្ទ", "ဖုန်း", "电话", "手机", "致电"}
+
+// connectors are the words that may stand between a phone cue and the
+// chat app or number it is joined to.
+var connectors = []string{"or", "and", "atau", "dan", "o", "at", "hoặc", "và", "หรือ", "ຫຼື", "ឬ", "သို့မဟုတ်", "或"}
+
+// phoneCueReach is how far before a number's chat-app word a phone cue
+// may start: "ໂທ ຫຼື WhatsApp" (call or WhatsApp) in Lao is 17 bytes.
+const phoneCueReach = 24
+
+// phoneCued reports whether a phone cue in t[from:to] is joined to
+// t[to:], with nothing between but spaces, punctuation and connectors.
+func phoneCued(t []byte, from, to int) bool {
+	for _, c := range phoneCues {
+		for i := from; i <= to-len(c); {
+			j := bytes.Index(t[i:to], []byte(c))
+			if j < 0 {
+				break
+			}
+			at := i + j
+			if wholeWord(t, at, c) && onlyConnectors(t[at+len(c):to]) {
+				return true
+			}
+			i = at + 1
+		}
+	}
+	return false
+}
+
+// onlyConnectors reports whether b is nothing but spaces, punctuation and
+// connectors.
+func onlyConnectors(b []byte) bool {
+	for _, f := range bytes.FieldsFunc(b, func(r rune) bool { return strings.ContainsRune(" /&,:;|-()[]+.", r) }) {
+		if !slices.Contains(connectors, string(f)) {
+			return false
+		}
+	}
+	return true
 }
 
 // channelWord is a word naming a channel a contact can belong to.

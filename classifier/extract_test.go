@@ -121,8 +121,9 @@ func TestContactKindIsStable(t *testing.T) {
 
 // TestContactWordsNameAWayToApply checks the words that name a way of
 // applying, through the shipped rule that reads them: "use your phone" is
-// not a number to call, and "come to the shop" is applying in person, so
-// neither leaves a chat app as the only way.
+// not a number to call, "come to the shop" is applying in person, and
+// "Call/WhatsApp 0812…" offers calls too, so none leaves a chat app as
+// the only way.
 func TestContactWordsNameAWayToApply(t *testing.T) {
 	c := shippedClassifier(t)
 	tests := []struct {
@@ -135,6 +136,16 @@ func TestContactWordsNameAWayToApply(t *testing.T) {
 		{"Kedai kopi cari pekerja. WhatsApp atau datang terus ke kedai.", false},
 		{"ហាងកាហ្វេត្រូវការបុគ្គលិក មកសួរនៅហាងផ្ទាល់ ឬ Telegram", false},
 		{"ร้านกาแฟรับบาริสต้า แวะมาคุยที่ร้านหรือทักไลน์", false},
+		// A number offered for calls or texts beside a chat app.
+		{"Barista wanted near BGC. Text/Viber 0917 482 3390", false},
+		{"Cần cô giúp việc theo giờ. Gọi/Zalo 098 412 7753", false},
+		{"ຮ້ານເຝີຕ້ອງການພະນັກງານເສີບ ໂທ ຫຼື WhatsApp 020 5543 8127", false},
+		{"Dicari karyawati toko. WA/HP 0812 9031 4477", false},
+		// "wa" inside a word names no app: this number is for calls.
+		{"Kasambahay, walang bata sa bahay. Text 0918 224 6751", false},
+		// A phone word not joined to the number's app offers no call.
+		{"Call center agents wanted in Cambodia! WhatsApp +855 12 345 678", true},
+		{"Copy text daily from home, WhatsApp +855 12 345 678", true},
 	}
 	for _, tt := range tests {
 		v := c.Classify(&ad.Raw{Body: tt.body})
@@ -199,8 +210,8 @@ func TestCueSetFindsWhatContainsFinds(t *testing.T) {
 }
 
 // TestNearestChannelAgreesWithItsDefinition checks the search from the
-// end against its definition: the word whose last place is nearest, the
-// longer at a tie, then the one of the lower kind.
+// end against its definition: the word whose last place as a whole word
+// is nearest, the longer at a tie, then the one of the lower kind.
 func TestNearestChannelAgreesWithItsDefinition(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 24))
 	var pieces []string
@@ -225,7 +236,7 @@ func TestNearestChannelAgreesWithItsDefinition(t *testing.T) {
 				if w == "" || w[len(w)-1] == '*' {
 					continue
 				}
-				if p := strings.LastIndex(window, w); p > wantPos || p == wantPos && p >= 0 && len(w) > wantLen {
+				if p := lastWholeWord(b, max(0, at-40), at, w); p > wantPos || p == wantPos && p >= 0 && len(w) > wantLen {
 					want, wantPos, wantLen = kind, p, len(w)
 				}
 			}
@@ -234,4 +245,24 @@ func TestNearestChannelAgreesWithItsDefinition(t *testing.T) {
 			t.Fatalf("%q: channel %s, want %s", window, channelNames[got], channelNames[want])
 		}
 	}
+}
+
+// lastWholeWord is where w last lies whole in b[from:to], relative to
+// from, or -1: in Latin letters not joined to a letter or digit before
+// it, nor to a letter after it.
+func lastWholeWord(b []byte, from, to int, w string) int {
+	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+	for p := to - len(w); p >= from; p-- {
+		if string(b[p:p+len(w)]) != w {
+			continue
+		}
+		if alnum(w[0]) && p > 0 && alnum(b[p-1]) {
+			continue
+		}
+		if e := p + len(w); w[len(w)-1] >= 'a' && w[len(w)-1] <= 'z' && e < len(b) && b[e] >= 'a' && b[e] <= 'z' {
+			continue
+		}
+		return p - from
+	}
+	return -1
 }
