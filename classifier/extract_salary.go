@@ -62,6 +62,10 @@ var periodWords = []struct {
 	{"per week", "week"}, {"a week", "week"}, {"/week", "week"}, {"/wk", "week"}, {"weekly", "week"}, {"/minggu", "week"}, {"/tuần", "week"},
 	{"/周", "week"}, {"per year", "year"}, {"a year", "year"}, {"/year", "year"}, {"/yr", "year"}, {"annually", "year"}, {"yearly", "year"},
 	{"annual", "year"}, {"p.a", "year"}, {"/tahun", "year"}, {"setahun", "year"}, {"/năm", "year"}, {"/ปี", "year"}, {"/年", "year"},
+	// Khmer, Lao, Burmese and Thai hours and days, and Burmese months.
+	{"/ម៉ោង", "hour"}, {"ក្នុងមួយម៉ោង", "hour"}, {"/ថ្ងៃ", "day"}, {"ក្នុងមួយថ្ងៃ", "day"}, {"/ຊົ່ວໂມງ", "hour"}, {"ຕໍ່ຊົ່ວໂມງ", "hour"},
+	{"/ມື້", "day"}, {"ຕໍ່ມື້", "day"}, {"/နာရီ", "hour"}, {"တစ်နာရီ", "hour"}, {"/ရက်", "day"}, {"တစ်ရက်", "day"}, {"/လ", "month"},
+	{"တစ်လ", "month"}, {"ต่อชั่วโมง", "hour"}, {"/ชม.", "hour"}, {"ต่อวัน", "day"}, {"每小时", "hour"}, {"每天", "day"}, {"sejam", "hour"},
 }
 
 // Words before an amount that set its period ("月薪", "年薪").
