@@ -144,6 +144,9 @@ func TestContactWordsNameAWayToApply(t *testing.T) {
 		{"Cần cô giúp việc theo giờ. Gọi/Zalo 098 412 7753", false},
 		{"ຮ້ານເຝີຕ້ອງການພະນັກງານເສີບ ໂທ ຫຼື WhatsApp 020 5543 8127", false},
 		{"Dicari karyawati toko. WA/HP 0812 9031 4477", false},
+		{"Kedai makan cari tukang masak. Boleh datang terus atau WhatsApp", false},
+		{"ហាងកាហ្វេត្រូវការបុគ្គលិក សូមអញ្ជើញមកហាងផ្ទាល់ ឬ Telegram", false},
+		{"ร้านหาพนักงาน สนใจแอดไลน์หรือโทรคุยก่อนได้", false},
 		// "wa" inside a word names no app: this number is for calls.
 		{"Kasambahay, walang bata sa bahay. Text 0918 224 6751", false},
 		// A phone word not joined to the number's app offers no call.
