@@ -25,6 +25,20 @@ func shippedClassifier(t testing.TB) *Classifier {
 
 // TestShippedPackExamples runs every example of every rule in
 // configs/rules: each must fire where it says and stay quiet where it says.
+// TestShippedPackFitsTheFullTable: the shipped pack's automaton must fit
+// the full transition table (at most maxFullStates states). Past it every
+// byte takes the sparse path and classification runs at about half the
+// speed (BenchmarkClassify), a cliff no test of verdicts would show. A
+// pack that grows past it needs its keyword lists trimmed of phrases a
+// shorter keyword of the same list already covers, or a wider table.
+func TestShippedPackFitsTheFullTable(t *testing.T) {
+	a := shippedClassifier(t).cur.Load().p.ac
+	if a.full == nil {
+		t.Fatalf("the shipped pack's automaton has %d states, more than the %d the full table holds", a.nStates, maxFullStates)
+	}
+	t.Logf("%d states of %d", a.nStates, maxFullStates)
+}
+
 func TestShippedPackExamples(t *testing.T) {
 	c := shippedClassifier(t)
 	total := 0
