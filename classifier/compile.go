@@ -443,6 +443,14 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 		b.addKeywords(rs.file, rs.id, ns.except, target{tList, id})
 		n.except = []int32{id}
 	}
+	for _, s := range ns.exceptSets {
+		id, ok := b.setList[s]
+		if !ok {
+			b.fail(rs.file, ns.line, rs.id, "except: set %q is not defined", s)
+			continue
+		}
+		n.except = append(n.except, id)
+	}
 	for _, f := range ns.fields {
 		n.fields |= 1 << fieldIndex(f)
 	}

@@ -212,14 +212,13 @@ func nearestChannelAt(t []byte, at, def int) (kind, start, end int) {
 
 // wholeWord reports whether word, found at t[i], is not part of a longer
 // word: no ASCII letter or digit before a word that starts with one, and
-// no ASCII letter after a word that ends with one ("wa0812" is still
-// WhatsApp and a number).
+// (hasWordAt) no ASCII letter after a word that ends with one ("wa0812"
+// is still WhatsApp and a number).
 func wholeWord(t []byte, i int, word string) bool {
 	if isASCIIAlnum(word[0]) && i > 0 && isASCIIAlnum(t[i-1]) {
 		return false
 	}
-	end := i + len(word)
-	return !(isASCIILetter(word[len(word)-1]) && end < len(t) && isASCIILetter(t[end]))
+	return hasWordAt(t, i, word)
 }
 
 // phoneCues are the words that offer a number for calls or texts. They

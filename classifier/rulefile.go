@@ -61,20 +61,21 @@ type setSpec struct {
 }
 
 type nodeSpec struct {
-	kind      string // all, any, none, at_least, within, keywords, set, regex, cond
-	children  []*nodeSpec
-	n         int
-	keywords  []keywordSpec
-	sets      []string
-	regex     string
-	gate      []keywordSpec
-	gateSets  []string
-	gateDigit bool
-	cond      string
-	negatable bool
-	except    []keywordSpec
-	fields    []string
-	line      int
+	kind       string // all, any, none, at_least, within, keywords, set, regex, cond
+	children   []*nodeSpec
+	n          int
+	keywords   []keywordSpec
+	sets       []string
+	regex      string
+	gate       []keywordSpec
+	gateSets   []string
+	gateDigit  bool
+	cond       string
+	negatable  bool
+	except     []keywordSpec
+	exceptSets []string
+	fields     []string
+	line       int
 }
 
 // Example is an ad a rule must or must not fire on: a text (read as the
@@ -505,7 +506,11 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 		case "negatable":
 			ns.negatable = p.boolean(v)
 		case "except":
-			ns.except = p.keywordMap(v)
+			if v.Kind == yaml.MappingNode && len(v.Content) == 2 && v.Content[0].Value == "set" {
+				ns.exceptSets = p.strs(v.Content[1])
+			} else {
+				ns.except = p.keywordMap(v)
+			}
 		case "fields":
 			ns.fields = p.strs(v)
 			for _, f := range ns.fields {

@@ -31,6 +31,7 @@ func TestBadRuleFilesAreRefused(t *testing.T) {
 		{"within-range.yaml", 7, "tokens must be between 1 and 200"},
 		{"context-positive.yaml", 2, "context rules weigh less than 0"},
 		{"except-on-regex.yaml", 7, `"except" does not apply to regex evidence`},
+		{"except-unknown-set.yaml", 7, `except: set "nowhere" is not defined`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
