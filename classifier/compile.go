@@ -433,6 +433,21 @@ func isUnspacedScript(r rune) bool {
 	return false
 }
 
+// appendSetLists appends the lists of the named sets to ids; a name no
+// rule file defines is an error of the rule, prefixed by where it was
+// used ("gate: ", "except: ").
+func (b *packBuilder) appendSetLists(ids []int32, rs *ruleSpec, line int, where string, names []string) []int32 {
+	for _, s := range names {
+		id, ok := b.setList[s]
+		if !ok {
+			b.fail(rs.file, line, rs.id, "%sset %q is not defined in any rule file", where, s)
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 	if ns == nil {
 		return &node{kind: kNone}
@@ -443,14 +458,7 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 		b.addKeywords(rs.file, rs.id, ns.except, target{tList, id})
 		n.except = []int32{id}
 	}
-	for _, s := range ns.exceptSets {
-		id, ok := b.setList[s]
-		if !ok {
-			b.fail(rs.file, ns.line, rs.id, "except: set %q is not defined", s)
-			continue
-		}
-		n.except = append(n.except, id)
-	}
+	n.except = b.appendSetLists(n.except, rs, ns.line, "except: ", ns.exceptSets)
 	for _, f := range ns.fields {
 		n.fields |= 1 << fieldIndex(f)
 	}
@@ -480,14 +488,7 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 		n.lists = []int32{id}
 	case "set":
 		n.kind = kList
-		for _, s := range ns.sets {
-			id, ok := b.setList[s]
-			if !ok {
-				b.fail(rs.file, ns.line, rs.id, "set %q is not defined in any rule file", s)
-				continue
-			}
-			n.lists = append(n.lists, id)
-		}
+		n.lists = b.appendSetLists(n.lists, rs, ns.line, "", ns.sets)
 	case "regex":
 		n.kind = kRegex
 		re, err := compileBoundedRegex(ns.regex)
@@ -506,14 +507,7 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 			b.addKeywords(rs.file, rs.id, ns.gate, target{tList, id})
 			n.gates = append(n.gates, id)
 		}
-		for _, s := range ns.gateSets {
-			id, ok := b.setList[s]
-			if !ok {
-				b.fail(rs.file, ns.line, rs.id, "gate: set %q is not defined", s)
-				continue
-			}
-			n.gates = append(n.gates, id)
-		}
+		n.gates = b.appendSetLists(n.gates, rs, ns.line, "gate: ", ns.gateSets)
 	case "cond":
 		n.kind = kCond
 		c, err := parseCondition(ns.cond, b.p)
