@@ -56,11 +56,22 @@ type pattern struct {
 }
 
 // patternHot is what the scan reads of a pattern for each match: its
-// length, its word boundaries and where its targets are in pack.targets.
+// length, its word boundaries, where its targets are in pack.targets and,
+// for a keyword longer than the automaton holds, how many of its bytes
+// are left to compare after the automaton's match.
 type patternHot struct {
 	len, from, to int32
 	left, right   bool
+	tail          uint16
 }
+
+// maxKeywordPrefix is how much of a keyword the automaton holds. Longer
+// keywords, most of them phrases in Thai, Lao, Khmer or Burmese script at
+// three bytes a letter, are found by their first bytes and confirmed by
+// comparing the rest (adState.confirmTails). Their tails, shared with no
+// other keyword, were a quarter of the automaton's states, and the table
+// must stay within maxFullStates to be read at full speed.
+const maxKeywordPrefix = 24
 
 type nodeKind uint8
 
@@ -122,6 +133,7 @@ type pack struct {
 	// hot is what a scan reads of each pattern, packed; targets holds
 	// the patterns' targets one after another.
 	hot      []patternHot
+	hasTails bool // some keyword is longer than maxKeywordPrefix
 	targets  []target
 	lists    []string // list names, for messages
 	negation int32    // list of negation cues that go before their word, or -1
@@ -263,16 +275,26 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 	bounds := make([]uint8, len(b.p.patterns))
 	b.p.hot = make([]patternHot, len(b.p.patterns))
 	for i, p := range b.p.patterns {
-		pats[i] = []byte(p.text)
+		cut := len(p.text)
+		if cut > maxKeywordPrefix {
+			cut = maxKeywordPrefix
+			for !utf8.RuneStart(p.text[cut]) {
+				cut--
+			}
+			b.p.hasTails = true
+		}
+		pats[i] = []byte(p.text[:cut])
 		if p.left {
 			bounds[i] |= boundLeft
 		}
-		if p.right {
+		// The right boundary of a keyword cut short is checked where the
+		// whole keyword ends, once its tail is confirmed.
+		if p.right && cut == len(p.text) {
 			bounds[i] |= boundRight
 		}
 		from := int32(len(b.p.targets))
 		b.p.targets = append(b.p.targets, p.targets...)
-		b.p.hot[i] = patternHot{len: int32(len(p.text)), from: from, to: int32(len(b.p.targets)), left: p.left, right: p.right}
+		b.p.hot[i] = patternHot{len: int32(len(p.text)), from: from, to: int32(len(b.p.targets)), left: p.left, right: p.right, tail: uint16(len(p.text) - cut)}
 	}
 	ac, err := buildBoundedAutomaton(pats, bounds)
 	if err != nil {

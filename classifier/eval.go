@@ -155,7 +155,7 @@ func (st *adState) scan() {
 		st.scanFieldByField()
 		return
 	}
-	ms := st.ac
+	ms := st.confirmTails(joined, st.ac)
 	for f := range nFields {
 		// The matches of field f end after its first byte and before its
 		// separator; they are in the order they end.
@@ -178,8 +178,39 @@ func (st *adState) scanFieldByField() {
 		var stopped bool
 		st.ac, stopped = st.p.ac.scanWith(st.f[f].text, st.ac[:0], maxMatchesPerAd-len(st.matches), &st.acScratch)
 		st.capped = st.capped || stopped
-		st.addMatches(f, st.ac, 0, false)
+		st.addMatches(f, st.confirmTails(st.f[f].text, st.ac), 0, false)
 	}
+}
+
+// confirmTails turns the automaton's matches of keywords cut short
+// (maxKeywordPrefix) into matches of the whole keyword where the rest of
+// it follows in t, with its right word boundary, and drops the others.
+// The matches stay in the order they end.
+func (st *adState) confirmTails(t []byte, ms []acMatch) []acMatch {
+	p := st.p
+	if !p.hasTails {
+		return ms
+	}
+	out, ordered := ms[:0], true
+	for _, m := range ms {
+		if h := &p.hot[m.pat]; h.tail > 0 {
+			end := int(m.end) + int(h.tail)
+			text := p.patterns[m.pat].text
+			if end > len(t) || string(t[m.end:end]) != text[len(text)-int(h.tail):] ||
+				h.right && end < len(t) && wordRuneAt(t, end) {
+				continue
+			}
+			m.end = int32(end)
+		}
+		if len(out) > 0 && out[len(out)-1].end > m.end {
+			ordered = false
+		}
+		out = append(out, m)
+	}
+	if !ordered {
+		slices.SortStableFunc(out, func(a, b acMatch) int { return cmp.Compare(a.end, b.end) })
+	}
+	return out
 }
 
 // addMatches files the automaton's matches in field f (their ends

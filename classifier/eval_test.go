@@ -2,8 +2,11 @@ package classifier
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
 )
 
 // randomText mixes ASCII words, digits and punctuation with Thai, Lao,
@@ -119,6 +122,76 @@ func TestCountTokensAgreesWithReference(t *testing.T) {
 		}
 		if got, want := countTokens(text, a, b, limit), countTokensRef(text, a, b, limit); got != want {
 			t.Fatalf("%q [%d:%d] limit %d: %d words, want %d", text, a, b, limit, got, want)
+		}
+	}
+}
+
+// TestLongKeywordsConfirmedPastThePrefix: keywords longer than the
+// automaton holds (maxKeywordPrefix) match exactly where the whole keyword
+// is in the text, with its word boundaries and its full span, whichever
+// scan (all fields joined, or field by field) finds them.
+func TestLongKeywordsConfirmedPastThePrefix(t *testing.T) {
+	const thai = "ไม่ต้องบอกครอบครัวของคุณ"           // 72 bytes
+	const english = "do not tell your family members" // 31 bytes
+	if len(english) <= maxKeywordPrefix || len(thai) <= maxKeywordPrefix {
+		t.Fatalf("the keywords must be longer than %d bytes", maxKeywordPrefix)
+	}
+	c, err := packOf(t, `
+rules:
+  - id: long
+    weight: 3
+    category: trafficking-lure
+    description: A long keyword.
+    when:
+      keywords:
+        en: ["`+english+`"]
+        th: [`+thai+`]
+    examples:
+      match: ["`+english+`"]
+  - id: filler
+    weight: 0.25
+    category: job-fraud
+    description: A word repeated to fill the matches an ad may have.
+    when: {keywords: {en: [filler]}}
+    examples:
+      match: [filler]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		title string
+		spans []string // the texts of the long rule's spans, in order
+	}{
+		{"Please " + english + ", ok?", []string{english}},
+		{english, []string{english}},
+		{"Please do not tell your family membership", nil},
+		{"Please do not tell your family memb", nil},
+		{"Please do not tell your family, members", nil},
+		{"งานดี " + thai + " นะ", []string{thai}},
+		{"งานดี ไม่ต้องบอกครอบครัวของเขา", nil},
+		{english + " and " + english, []string{english, english}},
+	}
+	for _, tc := range tests {
+		for _, fieldByField := range []bool{false, true} {
+			a := ad.Raw{Title: tc.title}
+			if fieldByField {
+				// So many matches in the body that the joined scan gives
+				// way to one scan per field, the title's first.
+				a.Body = strings.Repeat("filler ", maxMatchesPerAd)
+			}
+			v := c.Classify(&a)
+			var got []string
+			for _, h := range v.Hits {
+				for _, s := range h.Spans {
+					if h.Rule == "long" {
+						got = append(got, s.Text)
+					}
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tc.spans, "|") {
+				t.Errorf("%q (field by field %v): spans %q, want %q", tc.title, fieldByField, got, tc.spans)
+			}
 		}
 	}
 }

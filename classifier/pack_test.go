@@ -30,7 +30,8 @@ func shippedClassifier(t testing.TB) *Classifier {
 // byte takes the sparse path and classification runs at about half the
 // speed (BenchmarkClassify), a cliff no test of verdicts would show. A
 // pack that grows past it needs its keyword lists trimmed of phrases a
-// shorter keyword of the same list already covers, or a wider table.
+// shorter keyword of the same list already covers, a shorter
+// maxKeywordPrefix, or a wider table.
 func TestShippedPackFitsTheFullTable(t *testing.T) {
 	a := shippedClassifier(t).cur.Load().p.ac
 	if a.full == nil {
