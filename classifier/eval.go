@@ -401,7 +401,11 @@ func (st *adState) eval(n *node) bool {
 }
 
 // evalWithin holds when every child matches and one match of each lies
-// with its start at most n.n tokens from the first, in one field.
+// at most n.n tokens from the first, in one field: the first match counts
+// as one token, however many words it has, and then the words up to the
+// other's start. (Counted from the first's start, a Thai, Khmer or
+// Burmese keyword of twelve letters was four words of the window, and
+// "ค่าดำเนินการ 50,000 บาท จ่าย" a fee too far from its payment.)
 func (st *adState) evalWithin(n *node, mark int) bool {
 	base := len(st.within)
 	defer func() { st.within = st.within[:base] }()
@@ -429,7 +433,7 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 		got := 0
 		t := st.f[cands[i].field].text
 		for j := i; j < len(cands) && cands[j].field == cands[i].field; j++ {
-			if countTokens(t, int(cands[i].start), int(cands[j].start), n.n) > n.n {
+			if from := int(cands[i].end); int(cands[j].start) > from && 1+countTokens(t, from, int(cands[j].start), n.n) > n.n {
 				break
 			}
 			if cands[j].inside {
