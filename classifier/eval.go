@@ -561,10 +561,12 @@ func countTokens(t []byte, a, b, limit int) int {
 			n++
 			inWord = false
 		case isUnspacedScript(r):
-			if unspaced%3 == 0 {
-				n++
+			if !isUnspacedMark(r) {
+				if unspaced%3 == 0 {
+					n++
+				}
+				unspaced++
 			}
-			unspaced++
 			inWord = false
 		case isSpacedWordRune(r):
 			if !inWord {
@@ -576,6 +578,23 @@ func countTokens(t []byte, a, b, limit int) int {
 		}
 	}
 	return min(n, limit+1)
+}
+
+// isUnspacedMark reports whether r is a vowel sign, tone mark or other
+// mark that sits on a Thai, Lao, Burmese or Khmer letter. Only the letters
+// count towards words: with the marks, a Burmese word of four letters
+// ("စုစုပေါင်း", total) was ten runes, three words.
+func isUnspacedMark(r rune) bool {
+	switch {
+	case r == 0x0E31, r >= 0x0E34 && r <= 0x0E3A, r >= 0x0E47 && r <= 0x0E4E, // Thai
+		r == 0x0EB1, r >= 0x0EB4 && r <= 0x0EBC, r >= 0x0EC8 && r <= 0x0ECD, // Lao
+		r >= 0x102B && r <= 0x103E, r >= 0x1056 && r <= 0x1059, r >= 0x105E && r <= 0x1060, // Myanmar
+		r >= 0x1062 && r <= 0x1064, r >= 0x1067 && r <= 0x106D, r >= 0x1071 && r <= 0x1074,
+		r >= 0x1082 && r <= 0x108D, r == 0x108F, r >= 0x109A && r <= 0x109D,
+		r >= 0x17B4 && r <= 0x17D3, r == 0x17DD: // Khmer
+		return true
+	}
+	return false
 }
 
 // sentenceBreak reports whether t[a:b] crosses the end of a sentence or

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
@@ -12,7 +13,7 @@ import (
 // randomText mixes ASCII words, digits and punctuation with Thai, Lao,
 // Burmese, Khmer, Chinese and Vietnamese, cut at any byte.
 func randomText(r *rand.Rand, n int) []byte {
-	pieces := []string{"salary", "Gaji", " ", "  ", "1,500", "usd", ".", "\n", "ก", "ງ", "မ", "ក", "薪", "月薪", "lương", "ǆ", "@", "+855", "a", "z", "{", "`", "人", "面"}
+	pieces := []string{"salary", "Gaji", " ", "  ", "1,500", "usd", ".", "\n", "ก", "ງ", "မ", "ក", "่", "ิ", "ໍ", "ု", "ေ", "ာ", "ា", "់", "ำ", "薪", "月薪", "lương", "ǆ", "@", "+855", "a", "z", "{", "`", "人", "面"}
 	var b []byte
 	for len(b) < n {
 		b = append(b, pieces[r.IntN(len(pieces))]...)
@@ -87,10 +88,12 @@ func countTokensRef(t []byte, a, b, limit int) int {
 			n++
 			inWord = false
 		case isUnspacedScript(r):
-			if unspaced%3 == 0 {
-				n++
+			if !unicode.In(r, unicode.Mn, unicode.Mc) {
+				if unspaced%3 == 0 {
+					n++
+				}
+				unspaced++
 			}
-			unspaced++
 			inWord = false
 		case isSpacedWordRune(r):
 			if !inWord {
