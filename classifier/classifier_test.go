@@ -179,6 +179,7 @@ func TestNegationAndExceptions(t *testing.T) {
   negation:
     en: [no, never, free]
     ms: [tak]
+    my: [မလို]
   negation_after:
     id: [gratis]
   negation_sentence:
@@ -189,12 +190,12 @@ rules:
     category: advance-fee
     description: A fee.
     when:
-      keywords: {en: [fee, deposit, banking password, online banking password], id: [biaya], ms: [dijamin]}
+      keywords: {en: [fee, deposit, banking password, online banking password], id: [biaya], ms: [dijamin], my: [ဗီဇာ]}
       negatable: true
       except: {en: [direct deposit]}
     examples:
-      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50"]
-      no_match: ["No fee", "Biaya gratis", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password"]
+      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား"]
+      no_match: ["No fee", "Biaya gratis", "မလို ဗီဇာ", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password"]
 `
 	checkPackExamples(t, pack)
 }

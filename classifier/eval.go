@@ -673,14 +673,14 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) 
 	return false
 }
 
-// commaAfter reports whether a comma (",", "，" or "、") follows offset i,
-// after spaces.
+// commaAfter reports whether a comma (",", "，", "、" or Burmese "၊")
+// follows offset i, after spaces.
 func commaAfter(t []byte, i int) bool {
 	for i < len(t) && t[i] == ' ' {
 		i++
 	}
 	rest := t[i:]
-	return bytes.HasPrefix(rest, []byte(",")) || bytes.HasPrefix(rest, []byte("，")) || bytes.HasPrefix(rest, []byte("、"))
+	return bytes.HasPrefix(rest, []byte(",")) || bytes.HasPrefix(rest, []byte("，")) || bytes.HasPrefix(rest, []byte("、")) || bytes.HasPrefix(rest, []byte("၊"))
 }
 
 // cueAfter reports whether a cue of list l starts at most one word after m,
