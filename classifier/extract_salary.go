@@ -78,6 +78,15 @@ var periodPrefixes = []struct {
 	{"เงินเดือน", "month"}, {"ប្រាក់ខែ", "month"}, {"ເງິນເດືອນ", "month"}, {"လစာ", "month"},
 }
 
+// maxPeriodPrefix is the length of the longest of periodPrefixes.
+var maxPeriodPrefix = func() int {
+	n := 0
+	for _, p := range periodPrefixes {
+		n = max(n, len(p.word))
+	}
+	return n
+}()
+
 // clauseStops end the clause before an amount.
 var clauseStops = [][]byte{[]byte(". "), []byte("\n"), []byte("; "), []byte("。"), []byte("/ ")}
 
@@ -525,7 +534,9 @@ func (w *salaryWords) currencyBefore(t []byte, i int) (string, int) {
 // periodPrefixes wins. Only the few places such a word can end are
 // tried, by their last byte: this runs for every number in an ad.
 func (w *salaryWords) periodBefore(t []byte, i int) string {
-	w0 := max(0, i-24)
+	// The longest word, "เงินเดือน" (27 bytes), and the space and symbol
+	// that may stand between it and the amount.
+	w0 := max(0, i-6-maxPeriodPrefix)
 	best := len(periodPrefixes)
 	for e := i; e > w0 && e >= i-6; e-- {
 		for _, k := range w.prefixLast[t[e-1]] {

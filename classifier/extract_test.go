@@ -43,6 +43,10 @@ func TestSalaryExtraction(t *testing.T) {
 		{"10$/ម៉ោង", "", "km", "USD", 10, 0, "hour", 1730},
 		{"50,000 ກີບ/ມື້", "", "lo", "LAK", 50000, 0, "day", 60},
 		{"", "ค่าแรง 400 บาทต่อวัน", "th", "THB", 400, 0, "day", 301},
+		// A bare amount after a Thai, Lao or Khmer word for monthly pay,
+		// which is longer than the 24 bytes once looked at.
+		{"", "รับสมัครแอดมิน เงินเดือน 50,000", "th", "THB", 50000, 0, "month", 1450},
+		{"", "ເງິນເດືອນ 3,000,000", "lo", "LAK", 3e6, 0, "month", 138},
 		{"26000-32000", "", "en", "USD", 26000, 32000, "year", 2167},
 		// No period, and too much for a month: a yearly salary.
 		{"£12,000 - £16,000", "", "en", "GBP", 12000, 16000, "year", 1270},
@@ -164,7 +168,8 @@ func TestContactWordsNameAWayToApply(t *testing.T) {
 
 // TestPeriodBeforeLooksOnlyWhereAWordCanEnd checks periodBefore against
 // its definition: the first word of periodPrefixes whose last occurrence
-// in the 24 bytes before the amount ends at most 6 bytes before it.
+// in the bytes before the amount (as many as the longest word and 6 more)
+// ends at most 6 bytes before it.
 func TestPeriodBeforeLooksOnlyWhereAWordCanEnd(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	pieces := []string{" ", ": ", "1", "月薪", "年薪", "gaji pokok", "monthly salary", "hourly rate", "lương tháng", "เงินเดือน", "x", "salary", "ល", "ប្រាក់ខែ"}
@@ -176,7 +181,7 @@ func TestPeriodBeforeLooksOnlyWhereAWordCanEnd(t *testing.T) {
 		i := len(text)
 		text = append(text, "2000"...)
 		want := ""
-		window := text[max(0, i-24):i]
+		window := text[max(0, i-6-maxPeriodPrefix):i]
 		for _, p := range periodPrefixes {
 			if k := bytes.LastIndex(window, []byte(p.word)); k >= 0 && len(window)-k-len(p.word) <= 6 {
 				want = p.period
