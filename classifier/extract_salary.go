@@ -200,9 +200,10 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 			}
 			i = end
 			if c.currency == "" {
-				// A bare amount counts in the salary field, or after a
-				// word that says it is monthly or yearly pay ("月薪2万").
-				if f != 3 && w.periodBefore(t, c.start) == "" {
+				// A bare amount counts in the salary field, or beside a
+				// word that says it is pay by the month, day or year
+				// ("月薪2万", "70k/mo").
+				if f != 3 && c.period == "" {
 					continue
 				}
 				c.currency = defaultCurrency[lang]

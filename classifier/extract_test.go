@@ -47,6 +47,8 @@ func TestSalaryExtraction(t *testing.T) {
 		// which is longer than the 24 bytes once looked at.
 		{"", "รับสมัครแอดมิน เงินเดือน 50,000", "th", "THB", 50000, 0, "month", 1450},
 		{"", "ເງິນເດືອນ 3,000,000", "lo", "LAK", 3e6, 0, "month", 138},
+		// A bare amount with its period after it.
+		{"", "direct hire Thailand office work 70k/mo", "tl", "PHP", 70000, 0, "month", 1218},
 		{"26000-32000", "", "en", "USD", 26000, 32000, "year", 2167},
 		// No period, and too much for a month: a yearly salary.
 		{"£12,000 - £16,000", "", "en", "GBP", 12000, 16000, "year", 1270},
