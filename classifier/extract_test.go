@@ -47,6 +47,11 @@ func TestSalaryExtraction(t *testing.T) {
 		// which is longer than the 24 bytes once looked at.
 		{"", "รับสมัครแอดมิน เงินเดือน 50,000", "th", "THB", 50000, 0, "month", 1450},
 		{"", "ເງິນເດືອນ 3,000,000", "lo", "LAK", 3e6, 0, "month", 138},
+		// Currencies of workers recruited from Africa, South Asia and the Gulf.
+		{"NPR 35,000 - 45,000/month", "", "en", "NPR", 35000, 45000, "month", 262},
+		{"KSh 60,000", "", "en", "KES", 60000, 0, "month", 462},
+		{"QAR 1,800/month", "", "en", "QAR", 1800, 0, "month", 495},
+		{"₦450,000 monthly", "", "en", "NGN", 450000, 0, "month", 292},
 		// A bare amount with its period after it.
 		{"", "direct hire Thailand office work 70k/mo", "tl", "PHP", 70000, 0, "month", 1218},
 		{"26000-32000", "", "en", "USD", 26000, 32000, "year", 2167},
