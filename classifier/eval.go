@@ -583,7 +583,7 @@ func countTokens(t []byte, a, b, limit int) int {
 // isUnspacedMark reports whether r is a vowel sign, tone mark or other
 // mark that sits on a Thai, Lao, Burmese or Khmer letter. Only the letters
 // count towards words: with the marks, a Burmese word of four letters
-// ("စုစုပေါင်း", total) was ten runes, three words.
+// ("စုစုပေါင်း", total) was ten runes, four words.
 func isUnspacedMark(r rune) bool {
 	switch {
 	case r == 0x0E31, r >= 0x0E34 && r <= 0x0E3A, r >= 0x0E47 && r <= 0x0E4E, // Thai
