@@ -23,8 +23,6 @@ func shippedClassifier(t testing.TB) *Classifier {
 	return c
 }
 
-// TestShippedPackExamples runs every example of every rule in
-// configs/rules: each must fire where it says and stay quiet where it says.
 // TestShippedPackFitsTheFullTable: the shipped pack's automaton must fit
 // the full transition table (at most maxFullStates states). Past it every
 // byte takes the sparse path and classification runs at about half the
@@ -40,6 +38,8 @@ func TestShippedPackFitsTheFullTable(t *testing.T) {
 	t.Logf("%d states of %d", a.nStates, maxFullStates)
 }
 
+// TestShippedPackExamples runs every example of every rule in
+// configs/rules: each must fire where it says and stay quiet where it says.
 func TestShippedPackExamples(t *testing.T) {
 	c := shippedClassifier(t)
 	total := 0
