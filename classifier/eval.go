@@ -673,14 +673,20 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) 
 	return false
 }
 
-// commaAfter reports whether a comma (",", "，", "、" or Burmese "၊")
-// follows offset i, after spaces.
+// commas close a negation cue.
+var commas = [...]string{",", "，", "、", "၊"}
+
+// commaAfter reports whether a comma follows offset i, after spaces.
 func commaAfter(t []byte, i int) bool {
 	for i < len(t) && t[i] == ' ' {
 		i++
 	}
-	rest := t[i:]
-	return bytes.HasPrefix(rest, []byte(",")) || bytes.HasPrefix(rest, []byte("，")) || bytes.HasPrefix(rest, []byte("、")) || bytes.HasPrefix(rest, []byte("၊"))
+	for _, c := range commas {
+		if bytes.HasPrefix(t[i:], []byte(c)) {
+			return true
+		}
+	}
+	return false
 }
 
 // cueAfter reports whether a cue of list l starts at most one word after m,
