@@ -170,10 +170,11 @@ func TestWithinNeedsSeparateWords(t *testing.T) {
 }
 
 // TestNegationAndExceptions: cues that go before their word reach three
-// words forward, unless a comma closes them; cues that follow their word ("gratis") reach one word
-// back; a promise never to ask negates the rest of its sentence; a match
-// inside a longer match of the same evidence is judged with it; and a
-// match inside an except phrase does not count.
+// words forward, unless a comma closes them or they are part of a
+// reassurance ("no worries"); cues that follow their word ("gratis")
+// reach one word back; a promise never to ask negates the rest of its
+// sentence; a match inside a longer match of the same evidence is judged
+// with it; and a match inside an except phrase does not count.
 func TestNegationAndExceptions(t *testing.T) {
 	pack := `sets:
   negation:
@@ -184,6 +185,8 @@ func TestNegationAndExceptions(t *testing.T) {
     id: [gratis]
   negation_sentence:
     en: [will never ask]
+  reassurance:
+    en: [no worries, never mind]
 rules:
   - id: fee
     weight: 3
@@ -194,8 +197,8 @@ rules:
       negatable: true
       except: {en: [direct deposit]}
     examples:
-      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား"]
-      no_match: ["No fee", "Biaya gratis", "မလို ဗီဇာ", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password"]
+      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား", "No worries about the fee", "Never mind the deposit"]
+      no_match: ["No fee", "No worries, no fee", "Biaya gratis", "မလို ဗီဇာ", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password"]
 `
 	checkPackExamples(t, pack)
 }

@@ -142,6 +142,10 @@ type pack struct {
 	// negationSentence lists the cues that negate the rest of their
 	// sentence, or -1.
 	negationSentence int32
+	// reassurance lists phrases that hold a negation cue but negate
+	// nothing after them ("don't worry", "tak payah risau", "ບໍ່ເປັນຫຍັງ"),
+	// or -1: "no money? no problem, we arrange a loan" offers the loan.
+	reassurance int32
 	rules            []*rule
 	places           []place
 	tags             map[string]bool
@@ -170,7 +174,7 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		h.Write(contents[i])
 	}
 	b := &packBuilder{
-		p:        &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, tags: map[string]bool{}},
+		p:        &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, reassurance: -1, tags: map[string]bool{}},
 		patIndex: map[string]int32{},
 		setList:  map[string]int32{},
 	}
@@ -198,6 +202,8 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 				b.p.negationAfter = id
 			case "negation_sentence":
 				b.p.negationSentence = id
+			case "reassurance":
+				b.p.reassurance = id
 			}
 			b.addKeywords(s.file, "", s.keywords, target{tList, id})
 		}

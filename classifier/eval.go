@@ -666,11 +666,17 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) 
 		c := st.matches[st.linkMatch[k]].spanRef
 		if c.field == m.field && c.end <= m.start && m.start-c.end <= maxBytes &&
 			countTokens(t, int(c.end), int(m.start), maxTokens) <= maxTokens && !sentenceBreak(t, int(c.end), int(m.start)) &&
-			!commaAfter(t, int(c.end)) {
+			!commaAfter(t, int(c.end)) && !st.reassures(c) {
 			return true
 		}
 	}
 	return false
+}
+
+// reassures reports whether cue c is part of a reassurance ("don't
+// worry", "ไม่ต้องห่วง"), which negates nothing after it.
+func (st *adState) reassures(c spanRef) bool {
+	return st.p.reassurance >= 0 && st.heldBy([]int32{st.p.reassurance}, c, false)
 }
 
 // commas close a negation cue.
