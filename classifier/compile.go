@@ -149,12 +149,12 @@ type pack struct {
 	// nothing after them ("don't worry", "tak payah risau", "ບໍ່ເປັນຫຍັງ"),
 	// or -1: "no money? no problem, we arrange a loan" offers the loan.
 	reassurance int32
-	rules            []*rule
-	places           []place
-	tags             map[string]bool
-	jobTypes         []string
-	languages        []string
-	countries        []string // nationality codes, by tNat id
+	rules       []*rule
+	places      []place
+	tags        map[string]bool
+	jobTypes    []string
+	languages   []string
+	countries   []string // nationality codes, by tNat id
 	// wordsCap is more than any number a words condition compares with:
 	// an ad's words are counted up to it, no further.
 	wordsCap int
