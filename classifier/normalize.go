@@ -3,6 +3,7 @@ package classifier
 import (
 	"encoding/binary"
 	"math/bits"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -572,7 +573,9 @@ func isJoinSep(c byte) bool {
 // two join only when both were capitals one separator apart, so "i.e."
 // stays as it is. It returns the end of the rewritten text, or i.
 func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) int {
-	if !isASCIILetter(t[i]) {
+	// A letter beside a letter of another alphabet is the end of a word,
+	// not a letter on its own: "NGÂN HÀNG" is two words, not "n h".
+	if !isASCIILetter(t[i]) || i > 0 && t[i-1] >= utf8.RuneSelf && letterBefore(t, i) {
 		return i
 	}
 	// Nearly every single letter ("a job", "I am") has a word after it,
@@ -581,7 +584,7 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 	for i+1+s < len(t) && s < 3 && isJoinSep(t[i+1+s]) {
 		s++
 	}
-	if q := i + 1 + s; s == 0 || q >= len(t) || !isASCIILetter(t[q]) || q+1 < len(t) && isASCIIAlnum(t[q+1]) {
+	if q := i + 1 + s; s == 0 || q >= len(t) || !isASCIILetter(t[q]) || wordGoesOn(t, q+1) {
 		return i
 	}
 	rs := len(n.replText)
@@ -596,7 +599,7 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 			s++
 		}
 		q := k + s
-		if s == 0 || q >= len(t) || !isASCIILetter(t[q]) || (q+1 < len(t) && isASCIIAlnum(t[q+1])) {
+		if s == 0 || q >= len(t) || !isASCIILetter(t[q]) || wordGoesOn(t, q+1) {
 			break
 		}
 		if sep == nil {
@@ -624,6 +627,26 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 		dst.obfuscated++
 	}
 	return last
+}
+
+// wordGoesOn reports whether t[i] continues the word before it: a letter
+// or digit, or a letter or mark of another alphabet ("HÀNG").
+func wordGoesOn(t []byte, i int) bool {
+	if i >= len(t) {
+		return false
+	}
+	if t[i] < utf8.RuneSelf {
+		return isASCIIAlnum(t[i])
+	}
+	r, _ := utf8.DecodeRune(t[i:])
+	return unicode.IsLetter(r) || unicode.IsMark(r)
+}
+
+// letterBefore reports whether the rune that ends at t[i] is a letter or
+// a mark.
+func letterBefore(t []byte, i int) bool {
+	r, _ := utf8.DecodeLastRune(t[:i])
+	return unicode.IsLetter(r) || unicode.IsMark(r)
 }
 
 func isUpper(src string, at int) bool {

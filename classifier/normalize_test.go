@@ -32,6 +32,8 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"letters split by dots", "T.e.l.e.g.r.a.m", "telegram", true},
 		{"letters split by spaces and emoji", "T e l e g r a m ✨ @jobs", "telegram @jobs", true},
 		{"two capitals split", "W A 0917", "wa 0917", false},
+		{"capitals that end and start words", "THUÊ TÀI KHOẢN NGÂN HÀNG, CẦN GẤP", "thuê tài khoản ngân hàng, cần gấp", false},
+		{"letters split beside other scripts", "ติดต่อ T.e.l.e.g.r.a.m หรือ L I N E", "ติดต่อ telegram หรือ line", true},
 		{"abbreviations stay", "i.e. the job", "i.e. the job", false},
 		{"phone split by spaces", "W A + 8 5 5 · 1 2 · 3 4 5 · 6 7 8 9", "wa +855123456789", false},
 		{"local phone split by dashes", "0 8 5 7 – 1 2 3 4 – 9 8 7 6", "085712349876", false},
@@ -278,7 +280,7 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 		"one", "two", "three", "nine", "zero", "sero", "siyam", "isa", "dalawa", "tatlo", "delapan", "tiga", "lima", "empat",
 		"te1egram", "wh@tsapp", "hell0", "$alary", "s@lary", "|ine", "5alary", "b2b", "4u", "abc!", "x1", "1x",
 		"the", "salary", "hello", "extraordinarily", "ok", "on", "one-two-three", "one, two, three",
-		" ", " ", " ", "  ", ".", ",", "-", "_", "*", "'", "\n", "@", "ก", "薪", "é",
+		" ", " ", " ", "  ", ".", ",", "-", "_", "*", "'", "\n", "@", "ก", "薪", "é", "ÂN", "HÀ", "NGÂN HÀNG",
 	}
 	r := rand.New(rand.NewPCG(13, 14))
 	fast, ref := newNormalizer(known), newNormalizer(known)
