@@ -148,8 +148,10 @@ func checkPackExamples(t *testing.T, pack string) {
 }
 
 // TestWithinNeedsSeparateWords: a match inside a longer match of another
-// child is not evidence of its own. Burmese "ပို့" (send) is the end of
-// "ပတ်စပို့" (passport), which alone must not read as "send the passport".
+// child is not evidence of its own, unless it is a whole word of it.
+// Burmese "ပို့" (send) is the end of "ပတ်စပို့" (passport), which alone
+// must not read as "send the passport"; "deposit your passport" is the
+// keeping and the passport both.
 func TestWithinNeedsSeparateWords(t *testing.T) {
 	pack := `rules:
   - id: passport-sent
@@ -160,11 +162,11 @@ func TestWithinNeedsSeparateWords(t *testing.T) {
       within:
         tokens: 6
         of:
-          - keywords: {my: [ပတ်စပို့]}
-          - keywords: {my: [ပို့]}
+          - keywords: {my: [ပတ်စပို့], en: [passport]}
+          - keywords: {my: [ပို့], en: [deposit your passport, passports]}
     examples:
-      match: ["ပတ်စပို့ ဓာတ်ပုံ ပို့ပေးပါ"]
-      no_match: ["ပတ်စပို့ မူရင်းကို မသိမ်းပါ"]
+      match: ["ပတ်စပို့ ဓာတ်ပုံ ပို့ပေးပါ", "You must deposit your passport with HR"]
+      no_match: ["ပတ်စပို့ မူရင်းကို မသိမ်းပါ", "Bring your passports"]
 `
 	checkPackExamples(t, pack)
 }

@@ -423,7 +423,7 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 	// slices.SortFunc is sort.Slice's algorithm, so ties end up in the
 	// order they always have.
 	slices.SortFunc(cands, func(a, b withinSpan) int { return byFieldStart(a.spanRef, b.spanRef) })
-	markInside(cands)
+	st.markInside(cands)
 	need := len(n.children)
 	for i := range cands {
 		if cands[i].inside {
@@ -461,13 +461,20 @@ func (st *adState) evalWithin(n *node, mark int) bool {
 // markInside marks the matches that lie inside a longer match of another
 // child: one written word is evidence for one child only. Burmese "ပို့"
 // (send) ends the word for passport, "ပတ်စပို့", and must not make
-// "passport ... send" out of the passport alone. cands is sorted by field
-// and start, so a match that holds another starts before it or with it;
-// the look back is bounded because keywords are short.
-func markInside(cands []withinSpan) {
+// "passport ... send" out of the passport alone. A whole word of the
+// longer match, set off by spaces, still counts: "deposit your passport"
+// is the keeping and the passport both. cands is sorted by field and
+// start, so a match that holds another starts before it or with it; the
+// look back is bounded because keywords are short.
+func (st *adState) markInside(cands []withinSpan) {
 	holds := func(k, i int) bool {
 		a, b := &cands[k], &cands[i]
-		return a.child != b.child && a.field == b.field && a.start <= b.start && a.end >= b.end && a.end-a.start > b.end-b.start
+		if a.child == b.child || a.field != b.field || a.start > b.start || a.end < b.end || a.end-a.start <= b.end-b.start {
+			return false
+		}
+		t := st.f[b.field].text
+		wholeWord := (b.start == a.start || t[b.start-1] == ' ') && (b.end == a.end || t[b.end] == ' ')
+		return !wholeWord
 	}
 	const lookBack = 8
 	for i := range cands {
