@@ -35,12 +35,13 @@ func fieldIndex(s string) int {
 type targetKind uint8
 
 const (
-	tList    targetKind = iota // evidence list of rules
-	tPlace                     // gazetteer entry
-	tJob                       // job type
-	tLang                      // stop word of a language
-	tNat                       // mention of a nationality
-	tChannel                   // name of a contact channel
+	tList      targetKind = iota // evidence list of rules
+	tPlace                       // gazetteer entry
+	tJob                         // job type
+	tLang                        // stop word of a language
+	tNat                         // mention of a nationality
+	tChannel                     // name of a contact channel
+	tNumberCue                   // word before a phone number written out
 )
 
 type target struct {
@@ -248,6 +249,9 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		for _, w := range channelWords[kind] {
 			b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tChannel, int32(kind)})
 		}
+	}
+	for _, w := range numberCueWords {
+		b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tNumberCue, 0})
 	}
 
 	ids := map[string]string{}

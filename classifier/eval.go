@@ -58,10 +58,13 @@ type adState struct {
 	// channelHits are the words naming contact channels, so a contact
 	// condition can show the analyst which words it rests on.
 	channelHits []idHit
-	jobHits     []idHit
-	natHits     []int32
-	langHits    []int
-	channels    uint32
+	// numberCues are the words ("โทร", "ဖုန်း", "gọi") a phone number
+	// written in numeral words may follow.
+	numberCues []spanRef
+	jobHits    []idHit
+	natHits    []int32
+	langHits   []int
+	channels   uint32
 	// contactRefs are the contacts found, their values one after another
 	// in contactText.
 	contactRefs []contactRef
@@ -109,7 +112,7 @@ func (st *adState) reset() {
 	clear(st.langHits)
 	st.ac, st.matches = st.ac[:0], st.matches[:0]
 	st.linkNext, st.linkMatch, st.spans = st.linkNext[:0], st.linkMatch[:0], st.spans[:0]
-	st.placeHits, st.jobHits, st.natHits, st.channelHits = st.placeHits[:0], st.jobHits[:0], st.natHits[:0], st.channelHits[:0]
+	st.placeHits, st.jobHits, st.natHits, st.channelHits, st.numberCues = st.placeHits[:0], st.jobHits[:0], st.natHits[:0], st.channelHits[:0], st.numberCues[:0]
 	st.contactRefs, st.contactText = st.contactRefs[:0], st.contactText[:0]
 	st.channels, st.salary, st.obfuscation, st.capped = 0, nil, 0, false
 	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = st.langs[:0], false, st.nats[:0], false, -1
@@ -248,6 +251,9 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
+				continue
+			case tNumberCue:
+				st.numberCues = append(st.numberCues, sr)
 				continue
 			case tPlace:
 				st.placeHits = append(st.placeHits, idHit{tg.id, sr})

@@ -60,6 +60,66 @@ func extractContacts(st *adState) {
 	for f := range nFields {
 		extractContactsIn(st, st.f[f].text, st.f[f].longDigits)
 	}
+	extractWrittenNumbers(st)
+}
+
+// extractWrittenNumbers reads the phone numbers written in numeral words
+// just after a channel's name ("微信：幺三八零零…", "ໂທ: ສູນສອງສູນ…"): each
+// is a contact, and a trick undone, as a split or leetspeak handle is.
+func extractWrittenNumbers(st *adState) {
+	for _, cue := range st.numberCues {
+		st.writtenNumberAfter(cue, chPhone)
+	}
+	for _, h := range st.channelHits {
+		st.writtenNumberAfter(h.span, int(h.id))
+	}
+}
+
+// writtenNumberAfter reads a phone number written in numeral words just
+// after the channel word or number cue at span, for channel kind.
+func (st *adState) writtenNumberAfter(span spanRef, kind int) {
+	t := st.f[span.field].text
+	i := int(span.end)
+	for s := 0; i < len(t) && s < 4 && (t[i] == ' ' || t[i] == ':' || t[i] == '-' || t[i] == '/'); s++ {
+		i++
+	}
+	from := len(st.contactText)
+	plus := i < len(t) && t[i] == '+'
+	if plus {
+		st.contactText = append(st.contactText, '+')
+		i++
+	}
+	var words int
+	st.contactText, _, words = numeralsAt(st.contactText, t, i)
+	digits := st.contactText[from:]
+	if plus {
+		digits = digits[1:]
+	}
+	if words < 3 || !isPhoneNumber(string(digits), plus) {
+		st.contactText = st.contactText[:from]
+		return
+	}
+	name := "phone"
+	if kind == chWhatsApp || kind == chLine || kind == chTelegram {
+		name = channelNames[kind]
+	}
+	n := len(st.contactRefs)
+	st.commitContact(name, from)
+	if len(st.contactRefs) > n {
+		st.channels |= 1 << kind
+		st.obfuscation++
+	}
+}
+
+// isPhoneNumber reports whether digits d (after a + when plus) can be a
+// phone number: 9 to 15 digits, with a + or a 0 before them, a country
+// code at their start, or the shape of a Chinese mobile number (11
+// digits from 13 to 19).
+func isPhoneNumber(d string, plus bool) bool {
+	if len(d) < 9 || len(d) > 15 {
+		return false
+	}
+	return plus || d[0] == '0' || hasPhoneCode(d) || len(d) == 11 && d[0] == '1' && d[1] >= '3'
 }
 
 // extractContactsIn finds contacts in one normalised text.
@@ -156,8 +216,7 @@ func extractPhones(st *adState, t []byte) {
 		for k < len(t) && isASCIIDigit(t[k]) {
 			k++
 		}
-		n := k - j
-		if n >= 9 && n <= 15 && (k >= len(t) || !isASCIIAlnum(t[k])) && (c == '+' || t[j] == '0' || hasPhoneCode(string(t[j:k]))) {
+		if (k >= len(t) || !isASCIIAlnum(t[k])) && isPhoneNumber(string(t[j:k]), c == '+') {
 			kind, at, end := nearestChannelAt(t, i, chPhone)
 			name := "phone"
 			if kind == chWhatsApp || kind == chLine || kind == chTelegram {

@@ -284,3 +284,40 @@ func lastWholeWord(b []byte, from, to int, w string) int {
 	}
 	return -1
 }
+
+// TestWrittenNumbersAfterAChannel: a phone number written in numeral
+// words after a channel's name is a contact and a trick undone; numeral
+// words elsewhere, or too few of them, are ordinary words.
+func TestWrittenNumbersAfterAChannel(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	st := newAdState(c.cur.Load().p)
+	tests := []struct {
+		body, want string
+		obfuscated bool
+	}{
+		{"加微信：幺三八 零零一三 八零零零", "phone=13800138000 ", true},
+		{"ໂທ: ສູນສອງສູນ ຫ້າຫ້າ ເກົ້າແປດ ເຈັດເຈັດຫົກ", "phone=0205598776 ", true},
+		{"WhatsApp +855 ប្រាំបួន ប្រាំមួយ បី បួន ពីរ ប្រាំពីរ សូន្យ មួយ", "whatsapp=+85596342701 ", true},
+		{"Zalo không chín tám bảy sáu năm bốn ba hai một", "phone=0987654321 ", true},
+		{"电话 13800138000", "phone=13800138000 ", false},
+		{"Telegram ប្រាំបួន ប្រាំបួន ប្រាំមួយ", "", false},
+		{"一二三四五六七八九十个人", "", false},
+		{"Zalo ba năm kinh nghiệm", "", false},
+		{"โทร ศูนย์ แปด เก้า, สี่ สี่ หนึ่ง, เจ็ด สอง ศูนย์ ห้า", "phone=0894417205 ", true},
+		{"ဖုန်း သုည ကိုး ခုနစ် လေး လေး တစ် နှစ် သုံး ငါး", "phone=097441235 ", true},
+		{"Gọi: không chín tám, bảy bảy hai, một ba năm sáu", "phone=0987721356 ", true},
+		{"Zalo bay bay bay banh", "", false},
+	}
+	for _, tc := range tests {
+		st.reset()
+		st.src = [nFields]string{"", tc.body, "", "", ""}
+		st.scan()
+		extractContacts(st)
+		if got := fmtContacts(st.verdictContacts()); got != tc.want {
+			t.Errorf("%q: contacts %q, want %q", tc.body, got, tc.want)
+		}
+		if (st.obfuscation > 0) != tc.obfuscated {
+			t.Errorf("%q: obfuscation %d, want >0: %v", tc.body, st.obfuscation, tc.obfuscated)
+		}
+	}
+}
