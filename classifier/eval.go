@@ -249,6 +249,11 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 					// code, not a way to reach anyone.
 					continue
 				}
+				if tg.id == chWeChat && paidBy(t[end:]) {
+					// "当天微信结清": WeChat Pay, how the wage is paid,
+					// is no way to apply.
+					continue
+				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
 				continue
@@ -274,6 +279,22 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 			st.listHead[tg.id] = int32(len(st.linkMatch) - 1)
 		}
 	}
+}
+
+// paymentWords follow a payment app's name when it is the way money is
+// paid, not a way to reach anyone.
+var paymentWords = []string{"结", "转账", "支付", "付款", "红包", "收款", "pay"}
+
+// paidBy reports whether t, the text after a channel's name, starts with
+// a payment word.
+func paidBy(t []byte) bool {
+	t = bytes.TrimLeft(t, " ")
+	for _, w := range paymentWords {
+		if bytes.HasPrefix(t, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 func wordRuneBefore(t []byte, i int) bool {

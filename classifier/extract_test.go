@@ -321,3 +321,26 @@ func TestWrittenNumbersAfterAChannel(t *testing.T) {
 		}
 	}
 }
+
+// TestWeChatPayIsNoContact: WeChat named as the way a wage is paid
+// ("当天微信结清") is no way to apply; named as a contact, it is.
+func TestWeChatPayIsNoContact(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	st := newAdState(c.cur.Load().p)
+	for _, tc := range []struct {
+		body   string
+		wechat bool
+	}{
+		{"发传单，日结120元，当天下班微信结清", false},
+		{"工资微信转账，每周一发", false},
+		{"有意者加微信 hr_zhang88", true},
+		{"请加微信详聊", true},
+	} {
+		st.reset()
+		st.src = [nFields]string{"", tc.body, "", "", ""}
+		st.scan()
+		if got := st.channels&(1<<chWeChat) != 0; got != tc.wechat {
+			t.Errorf("%q: WeChat as a channel %v, want %v", tc.body, got, tc.wechat)
+		}
+	}
+}
