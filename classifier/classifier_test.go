@@ -172,8 +172,8 @@ func TestWithinNeedsSeparateWords(t *testing.T) {
 }
 
 // TestNegationAndExceptions: cues that go before their word reach three
-// words forward, unless a comma closes them or they are part of a
-// reassurance ("no worries"); cues that follow their word ("gratis")
+// words forward, unless a comma closes them, a contrast word ("just",
+// "but") comes between, or they are part of a reassurance ("no worries"); cues that follow their word ("gratis")
 // reach one word back; a promise never to ask negates the rest of its
 // sentence; a match inside a longer match of the same evidence is judged
 // with it; and a match inside an except phrase does not count.
@@ -189,6 +189,8 @@ func TestNegationAndExceptions(t *testing.T) {
     en: [will never ask]
   reassurance:
     en: [no worries, never mind]
+  contrast:
+    en: [just, but]
 rules:
   - id: fee
     weight: 3
@@ -199,7 +201,7 @@ rules:
       negatable: true
       except: {en: [direct deposit]}
     examples:
-      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား", "No worries about the fee", "Never mind the deposit"]
+      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား", "No worries about the fee", "Never mind the deposit", "No stock, just a fee", "Not hard but a deposit"]
       no_match: ["No fee", "No worries, no fee", "Biaya gratis", "မလို ဗီဇာ", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password"]
 `
 	checkPackExamples(t, pack)

@@ -150,12 +150,15 @@ type pack struct {
 	// nothing after them ("don't worry", "tak payah risau", "ບໍ່ເປັນຫຍັງ"),
 	// or -1: "no money? no problem, we arrange a loan" offers the loan.
 	reassurance int32
-	rules       []*rule
-	places      []place
-	tags        map[string]bool
-	jobTypes    []string
-	languages   []string
-	countries   []string // nationality codes, by tNat id
+	// contrast lists the words that end a negation cue's reach ("no stock,
+	// just pay the activation", "tanpa stok, cuma bayar"), or -1.
+	contrast  int32
+	rules     []*rule
+	places    []place
+	tags      map[string]bool
+	jobTypes  []string
+	languages []string
+	countries []string // nationality codes, by tNat id
 	// wordsCap is more than any number a words condition compares with:
 	// an ad's words are counted up to it, no further.
 	wordsCap int
@@ -178,7 +181,7 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		h.Write(contents[i])
 	}
 	b := &packBuilder{
-		p:        &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, reassurance: -1, tags: map[string]bool{}},
+		p:        &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, reassurance: -1, contrast: -1, tags: map[string]bool{}},
 		patIndex: map[string]int32{},
 		setList:  map[string]int32{},
 	}
@@ -208,6 +211,8 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 				b.p.negationSentence = id
 			case "reassurance":
 				b.p.reassurance = id
+			case "contrast":
+				b.p.contrast = id
 			}
 			b.addKeywords(s.file, "", s.keywords, target{tList, id})
 		}

@@ -700,7 +700,7 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) 
 		c := st.matches[st.linkMatch[k]].spanRef
 		if c.field == m.field && c.end <= m.start && m.start-c.end <= maxBytes &&
 			countTokens(t, int(c.end), int(m.start), maxTokens) <= maxTokens && !sentenceBreak(t, int(c.end), int(m.start)) &&
-			!commaAfter(t, int(c.end)) && !st.reassures(c) {
+			!commaAfter(t, int(c.end)) && !st.reassures(c) && !st.contrastBetween(c.field, c.end, m.start) {
 			return true
 		}
 	}
@@ -711,6 +711,22 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) 
 // worry", "ไม่ต้องห่วง"), which negates nothing after it.
 func (st *adState) reassures(c spanRef) bool {
 	return st.p.reassurance >= 0 && st.heldBy([]int32{st.p.reassurance}, c, false)
+}
+
+// contrastBetween reports whether a contrast word ("but", "just",
+// "cuma", "แต่") lies in field f between from and to: what follows it is
+// not under the negation before it.
+func (st *adState) contrastBetween(f int8, from, to int32) bool {
+	if st.p.contrast < 0 {
+		return false
+	}
+	for k := st.listHead[st.p.contrast]; k >= 0; k = st.linkNext[k] {
+		c := st.matches[st.linkMatch[k]].spanRef
+		if c.field == f && c.start >= from && c.end <= to {
+			return true
+		}
+	}
+	return false
 }
 
 // commas close a negation cue.
