@@ -249,9 +249,9 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 					// code, not a way to reach anyone.
 					continue
 				}
-				if tg.id == chWeChat && paidBy(t[end:]) {
-					// "当天微信结清": WeChat Pay, how the wage is paid,
-					// is no way to apply.
+				if startsWithAny(t[end:], paymentWords) {
+					// "当天微信结清", "LINE Pay": the app as the way the
+					// wage is paid is no way to apply.
 					continue
 				}
 				st.channels |= 1 << tg.id
@@ -285,11 +285,10 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 // paid, not a way to reach anyone.
 var paymentWords = []string{"结", "转账", "支付", "付款", "红包", "收款", "pay"}
 
-// paidBy reports whether t, the text after a channel's name, starts with
-// a payment word.
-func paidBy(t []byte) bool {
+// startsWithAny reports whether t starts with one of words, after spaces.
+func startsWithAny(t []byte, words []string) bool {
 	t = bytes.TrimLeft(t, " ")
-	for _, w := range paymentWords {
+	for _, w := range words {
 		if bytes.HasPrefix(t, []byte(w)) {
 			return true
 		}
@@ -730,19 +729,11 @@ func (st *adState) contrastBetween(f int8, from, to int32) bool {
 }
 
 // commas close a negation cue.
-var commas = [...]string{",", "，", "、", "၊"}
+var commas = []string{",", "，", "、", "၊"}
 
 // commaAfter reports whether a comma follows offset i, after spaces.
 func commaAfter(t []byte, i int) bool {
-	for i < len(t) && t[i] == ' ' {
-		i++
-	}
-	for _, c := range commas {
-		if bytes.HasPrefix(t[i:], []byte(c)) {
-			return true
-		}
-	}
-	return false
+	return startsWithAny(t[i:], commas)
 }
 
 // cueAfter reports whether a cue of list l starts at most one word after m,

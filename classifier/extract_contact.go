@@ -90,7 +90,7 @@ func (st *adState) writtenNumberAfter(span spanRef, kind int) {
 		i++
 	}
 	var words int
-	st.contactText, _, words = numeralsAt(st.contactText, t, i)
+	st.contactText, words = numeralsAt(st.contactText, t, i)
 	digits := st.contactText[from:]
 	if plus {
 		digits = digits[1:]

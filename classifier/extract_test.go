@@ -322,7 +322,7 @@ func TestWrittenNumbersAfterAChannel(t *testing.T) {
 	}
 }
 
-// TestWeChatPayIsNoContact: WeChat named as the way a wage is paid
+// TestWeChatPayIsNoContact: a chat app named as the way a wage is paid
 // ("当天微信结清") is no way to apply; named as a contact, it is.
 func TestWeChatPayIsNoContact(t *testing.T) {
 	c, _ := newFixture(t, nil)

@@ -5,6 +5,13 @@ import (
 	"sync"
 )
 
+// numeral is a word for a digit; in theNumeralIndex, digit is the ASCII
+// digit itself.
+type numeral struct {
+	word  string
+	digit byte
+}
+
 // numeralWords are digits written as words in the scripts whose numbers
 // the normaliser leaves as they are: Chinese (with the radio words
 // 幺 洞 拐 勾 and the banking forms), Thai, Lao, Khmer, Burmese and
@@ -14,10 +21,7 @@ import (
 // Tagalog number words into digits itself (numberWords); these are read
 // only where a number may follow a contact channel, since most of them
 // are ordinary words too ("一", "hai", "နှစ်").
-var numeralWords = []struct {
-	word  string
-	digit byte
-}{
+var numeralWords = []numeral{
 	{"零", 0}, {"〇", 0}, {"洞", 0}, {"一", 1}, {"幺", 1}, {"壹", 1}, {"二", 2}, {"两", 2}, {"贰", 2},
 	{"三", 3}, {"叁", 3}, {"四", 4}, {"肆", 4}, {"五", 5}, {"伍", 5}, {"六", 6}, {"陆", 6},
 	{"七", 7}, {"拐", 7}, {"柒", 7}, {"八", 8}, {"捌", 8}, {"九", 9}, {"勾", 9}, {"玖", 9},
@@ -35,11 +39,6 @@ var numeralWords = []struct {
 // number written out may follow them ("โทร ศูนย์แปดเก้า…", "Gọi: không
 // chín…"). They name no way to apply of themselves.
 var numberCueWords = []string{"gọi", "goi", "sđt", "điện thoại", "โทร", "เบอร์", "ໂທ", "ເບີ", "ទូរស័ព្ទ", "លេខ", "ဖုန်း", "电话", "手机", "致电", "联系"}
-
-type numeral struct {
-	word  string
-	digit byte
-}
 
 // theNumeralIndex holds the numeral words normalised as text is, by first
 // byte, longest first: "ប្រាំមួយ" (six) is read before "ប្រាំ" (five).
@@ -61,20 +60,18 @@ var theNumeralIndex = sync.OnceValue(func() *[256][]numeral {
 // numeralsAt reads the run of digits, written as digits or as numeral
 // words, that starts at t[i], with at most two spaces, dashes, dots or
 // commas between them. It appends the digits (at most 15) to dst and
-// returns them, where the run ends and how many of its digits were words.
-func numeralsAt(dst, t []byte, i int) ([]byte, int, int) {
+// returns them with how many of them were words.
+func numeralsAt(dst, t []byte, i int) ([]byte, int) {
 	idx := theNumeralIndex()
-	from, end, words := len(dst), i, 0
+	from, words := len(dst), 0
 	for k := i; k < len(t) && len(dst)-from < 15; {
 		if isASCIIDigit(t[k]) {
 			dst = append(dst, t[k])
 			k++
-			end = k
 		} else if w, ok := numeralAt(idx, t, k); ok {
 			dst = append(dst, w.digit)
 			words++
 			k += len(w.word)
-			end = k
 		} else {
 			break
 		}
@@ -84,15 +81,14 @@ func numeralsAt(dst, t []byte, i int) ([]byte, int, int) {
 		}
 		k += s
 	}
-	return dst, end, words
+	return dst, words
 }
 
 // numeralAt is the numeral word at t[k], if any. A word in Latin letters
 // counts only whole: the "ba" of "bay" or "banh" is not three.
 func numeralAt(idx *[256][]numeral, t []byte, k int) (numeral, bool) {
 	for _, w := range idx[t[k]] {
-		e := k + len(w.word)
-		if e <= len(t) && string(t[k:e]) == w.word && !(isASCIILetter(t[e-1]) && e < len(t) && isASCIILetter(t[e])) {
+		if hasWordAt(t, k, w.word) {
 			return w, true
 		}
 	}
