@@ -25,6 +25,7 @@ const fieldCompany = 4
 var condFields = map[string][]string{
 	"salary_usd_month":     {">=", ">", "<=", "<", "==", "missing", "present"},
 	"salary_max_usd_month": {">=", ">", "<=", "<", "==", "missing", "present"},
+	"salary_period":        {"in"},
 	"obfuscation":          {">=", ">", "<=", "<", "=="},
 	"words":                {">=", ">", "<=", "<", "=="},
 	"place":                {"in", "missing", "present"},
@@ -121,6 +122,10 @@ func parseCondition(s string, p *pack) (*condition, error) {
 			if !contains(ruleLanguages, v) {
 				return nil, fmt.Errorf("%q is not a language code", v)
 			}
+		case "salary_period":
+			if !contains(salaryPeriods, v) {
+				return nil, fmt.Errorf("%q is not a pay period (want %s)", v, strings.Join(salaryPeriods, ", "))
+			}
 		}
 	}
 	return c, nil
@@ -128,7 +133,7 @@ func parseCondition(s string, p *pack) (*condition, error) {
 
 func (c *condition) hasSpans() bool {
 	switch c.field {
-	case "salary_usd_month", "salary_max_usd_month", "place", "job_type", "contact_channels":
+	case "salary_usd_month", "salary_max_usd_month", "salary_period", "place", "job_type", "contact_channels":
 		return c.op != "missing"
 	}
 	return false
@@ -166,6 +171,12 @@ func (c *condition) eval(st *adState) bool {
 			v = st.salary.USDMonth * st.salary.Max / st.salary.Min
 		}
 		if c.op != "present" && !compareNum(v, c.op, c.num) {
+			return false
+		}
+		st.spans = append(st.spans, st.salarySpan)
+		return true
+	case "salary_period":
+		if st.salary == nil || !contains(c.vals, st.salary.Period) {
 			return false
 		}
 		st.spans = append(st.spans, st.salarySpan)

@@ -92,3 +92,52 @@ rules:
 		t.Errorf("error %v, want it to name the unknown key", err)
 	}
 }
+
+func TestSalaryPeriodCondition(t *testing.T) {
+	c, err := packOf(t, `
+rules:
+  - id: paid-by-the-hour
+    weight: 1
+    category: job-fraud
+    description: The pay is stated by the hour.
+    when: {cond: "salary_period in [hour]"}
+    examples:
+      match: ["Cashier, $17.50 an hour"]
+      no_match: ["Cashier, $2,800 a month"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+	tests := []struct {
+		salary string
+		fires  bool
+	}{
+		{"$17.50 - $19.00 an hour", true},
+		{"£11.44 per hour", true},
+		{"RM 12/jam", true},
+		{"$3,000/month", false},
+		{"$45,000 a year", false},
+		{"", false},
+	}
+	for _, tc := range tests {
+		got := hitRules(c.Classify(&ad.Raw{Body: "Cashier wanted", Salary: tc.salary}))
+		if fired := len(got) == 1; fired != tc.fires {
+			t.Errorf("salary %q: fired %v, want %v", tc.salary, got, tc.fires)
+		}
+	}
+	_, err = packOf(t, `
+rules:
+  - id: bad
+    weight: 1
+    category: job-fraud
+    description: A period the extractor does not know.
+    when: {cond: "salary_period in [fortnight]"}
+    examples: {match: [x]}
+`)
+	if err == nil || !strings.Contains(err.Error(), `"fortnight" is not a pay period`) {
+		t.Errorf("error %v, want it to name the unknown period", err)
+	}
+}
