@@ -1,10 +1,13 @@
 package classifier
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/longbridgeapp/opencc"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -136,19 +139,6 @@ var punctuationFolds = map[rune]string{
 	'➕': "+", '＋': "+",
 }
 
-// traditionalToSimplified folds the traditional Chinese characters most
-// used in recruitment posts to their simplified forms, so one keyword
-// list serves posts from Taiwan, Hong Kong, Malaysia and Cambodia too.
-// Each pair is a traditional character and its simplified form.
-const traditionalToSimplified = "" +
-	"機机 護护 證证 資资 費费 經经 驗验 無无 須须 簽签 網网 絡络 聯联 繫系 電电 話话 詐诈 騙骗 緬缅 園园 區区 門门 開开 專专 " +
-	"車车 來来 過过 邊边 國国 際际 務务 員员 愛爱 誠诚 徵征 師师 會会 館馆 歲岁 體体 傳传 這这 條条 們们 幣币 萬万 輕轻 鬆松 " +
-	"報报 銷销 處处 應应 額额 視视 頻频 進进 關关 係系 級级 習习 東东 亞亚 線线 飛飞 紙纸 數数 據据 錄录 輸输 設设 計计 達达 " +
-	"標标 職职 業业 廠厂 營营 總总 監监 導导 點点 擊击 單单 結结 賬账 贏赢 發发 現现 實实 險险 問问 題题 號号 碼码 遊游 戲戏 " +
-	"談谈 戀恋 約约 勞劳 動动 違违 賠赔 償偿 觀观 團团 隊队 辦办 檻槛 學学 歷历 齡龄 樣样 氣气 質质 優优 長长 髮发 顏颜 職职 " +
-	"撾挝 賓宾 馬马 華华 僑侨 細细 節节 輔辅 導导 審审 核核 貸贷 款款 錢钱 儲储 蓄蓄 匯汇 轉转 帳帐 戶户 買买 賣卖 價价 讓让 " +
-	"說说 請请 認认 識识 調调 換换 負负 責责 屬属 雙双 週周 環环 層层 樓楼 廳厅 紅红 創创 夢梦 極极 歡欢 迎迎 "
-
 func buildFoldTable() *foldTable {
 	t := &foldTable{}
 	index := map[string]uint32{}
@@ -186,9 +176,20 @@ func buildFoldTable() *foldTable {
 	for r := rune(0xE0000); r <= 0xE01EF; r++ {
 		t.set(r, "", index)
 	}
-	for _, pair := range strings.Fields(traditionalToSimplified) {
-		rs := []rune(pair)
-		t.set(rs[0], string(rs[1]), index)
+	// Traditional Chinese characters read as their simplified forms, so
+	// one keyword list serves posts from Taiwan, Hong Kong, Macau and the
+	// Chinese of Malaysia and Cambodia too. The pairs are OpenCC's
+	// character table, the one Chinese search and input tools use.
+	t2s, err := opencc.New("t2s")
+	if err != nil {
+		panic(fmt.Sprintf("load the traditional-to-simplified Chinese table: %v", err))
+	}
+	for _, rg := range [][2]rune{{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}} {
+		for r := rg[0]; r <= rg[1]; r++ {
+			if s, err := t2s.Convert(string(r)); err == nil && utf8.RuneCountInString(s) == 1 {
+				t.set(r, s, index)
+			}
+		}
 	}
 	return t
 }

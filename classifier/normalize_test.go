@@ -46,6 +46,7 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"decomposed vietnamese", "Khoˆng", "khoˆng", false},
 		{"combining marks compose", "Kho\u0302ng ca\u0302\u0300n", "không cần", false},
 		{"traditional chinese", "護照 機票 緬甸", "护照 机票 缅甸", false},
+		{"traditional chinese beyond the common words", "實名手機卡 高價收購 臺灣 擔保 詐騙園區 綁架", "实名手机卡 高价收购 台湾 担保 诈骗园区 绑架", false},
 		{"invalid utf-8", "ab\xffcd", "ab cd", false},
 	}
 	for _, tc := range tests {
