@@ -70,12 +70,18 @@ type patternHot struct {
 // keywords, most of them phrases in Thai, Lao, Khmer or Burmese script at
 // three bytes a letter, are found by their first bytes and confirmed by
 // comparing the rest (adState.confirmTails). Their tails, shared with no
-// other keyword, were a quarter of the automaton's states, and the table
-// must stay within maxFullStates to be read at full speed. Eighteen bytes,
-// six letters of those scripts, still tell nearly every keyword apart:
-// cut there, the pack needs a sixth fewer states than at 24, and runs at
-// the same speed.
-const maxKeywordPrefix = 18
+// other keyword, were a third of the automaton's states, and the table
+// must stay within maxFullStates to be read at full speed. Twelve bytes,
+// four letters of those scripts, still tell nearly every keyword apart:
+// cut there, the pack needs two thirds of the states it needs at 18 (42,575
+// against 63,488), and runs as fast or a little faster (10 alternating
+// pairs, median ratio 1.02).
+const maxKeywordPrefix = 12
+
+// minKeywordPrefix is the shortest cut tried when a pack outgrows the
+// full table at maxKeywordPrefix: each try holds three bytes less of
+// each long keyword, one letter of the scripts that need the room.
+const minKeywordPrefix = 6
 
 type nodeKind uint8
 
@@ -137,10 +143,14 @@ type pack struct {
 	// hot is what a scan reads of each pattern, packed; targets holds
 	// the patterns' targets one after another.
 	hot      []patternHot
-	hasTails bool // some keyword is longer than maxKeywordPrefix
-	targets  []target
-	lists    []string // list names, for messages
-	negation int32    // list of negation cues that go before their word, or -1
+	hasTails bool // some keyword is longer than keywordPrefix
+	// keywordPrefix is how many bytes of a keyword the automaton holds:
+	// maxKeywordPrefix unless the pack needed a shorter cut to fit the
+	// full table.
+	keywordPrefix int
+	targets       []target
+	lists         []string // list names, for messages
+	negation      int32    // list of negation cues that go before their word, or -1
 	// negationAfter lists the cues that follow what they negate, or -1.
 	negationAfter int32
 	// negationSentence lists the cues that negate the rest of their
@@ -289,13 +299,41 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
 	}
-	pats := make([][]byte, len(b.p.patterns))
-	bounds := make([]uint8, len(b.p.patterns))
 	b.p.hot = make([]patternHot, len(b.p.patterns))
 	for i, p := range b.p.patterns {
+		from := int32(len(b.p.targets))
+		b.p.targets = append(b.p.targets, p.targets...)
+		b.p.hot[i] = patternHot{len: int32(len(p.text)), from: from, to: int32(len(b.p.targets)), left: p.left, right: p.right}
+	}
+	// A pack too big for the full table at the usual cut is cut shorter
+	// rather than read from the sparse table, 8% slower on the shipped
+	// pack: more tails to confirm cost less.
+	var ac *automaton
+	for prefix := maxKeywordPrefix; prefix >= minKeywordPrefix; prefix -= 3 {
+		var err error
+		if ac, err = buildBoundedAutomaton(b.cutKeywords(prefix)); err != nil {
+			return nil, err
+		}
+		b.p.keywordPrefix = prefix
+		if ac.full != nil {
+			break
+		}
+	}
+	b.p.ac = ac
+	return b.p, nil
+}
+
+// cutKeywords returns the keywords the automaton holds, each cut to at
+// most prefix bytes, and the word boundaries its matches need; it notes
+// in the pack how much of each keyword is left to confirm.
+func (b *packBuilder) cutKeywords(prefix int) ([][]byte, []uint8) {
+	pats := make([][]byte, len(b.p.patterns))
+	bounds := make([]uint8, len(b.p.patterns))
+	b.p.hasTails = false
+	for i, p := range b.p.patterns {
 		cut := len(p.text)
-		if cut > maxKeywordPrefix {
-			cut = maxKeywordPrefix
+		if cut > prefix {
+			cut = prefix
 			for !utf8.RuneStart(p.text[cut]) {
 				cut--
 			}
@@ -310,16 +348,9 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		if p.right && cut == len(p.text) {
 			bounds[i] |= boundRight
 		}
-		from := int32(len(b.p.targets))
-		b.p.targets = append(b.p.targets, p.targets...)
-		b.p.hot[i] = patternHot{len: int32(len(p.text)), from: from, to: int32(len(b.p.targets)), left: p.left, right: p.right, tail: uint16(len(p.text) - cut)}
+		b.p.hot[i].tail = uint16(len(p.text) - cut)
 	}
-	ac, err := buildBoundedAutomaton(pats, bounds)
-	if err != nil {
-		return nil, err
-	}
-	b.p.ac = ac
-	return b.p, nil
+	return pats, bounds
 }
 
 func (b *packBuilder) fail(file string, line int, ruleID, format string, args ...any) {

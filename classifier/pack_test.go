@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,11 +32,11 @@ func shippedClassifier(t testing.TB) *Classifier {
 // shorter keyword of the same list already covers, a shorter
 // maxKeywordPrefix, or a wider table.
 func TestShippedPackFitsTheFullTable(t *testing.T) {
-	a := shippedClassifier(t).cur.Load().p.ac
-	if a.full == nil {
-		t.Fatalf("the shipped pack's automaton has %d states, more than the %d the full table holds", a.nStates, maxFullStates)
+	p := shippedClassifier(t).cur.Load().p
+	if a := p.ac; a.full == nil || p.keywordPrefix != maxKeywordPrefix {
+		t.Fatalf("the shipped pack fits the full table only with keywords cut to %d bytes (%d states), not %d: make room (see maxKeywordPrefix)", p.keywordPrefix, a.nStates, maxKeywordPrefix)
 	}
-	t.Logf("%d states of %d", a.nStates, maxFullStates)
+	t.Logf("%d states of %d", p.ac.nStates, maxFullStates)
 }
 
 // TestShippedPackExamples runs every example of every rule in
@@ -251,6 +252,65 @@ func TestScanAgreesFieldByField(t *testing.T) {
 			!slices.Equal(joined.langHits, alone.langHits) || joined.channels != alone.channels || joined.capped != alone.capped {
 			t.Fatalf("ad %d (%.60q): the joined scan files %d matches (capped %v), field by field %d (capped %v)",
 				i, r.Title+" "+r.Body, len(joined.matches), joined.capped, len(alone.matches), alone.capped)
+		}
+	}
+}
+
+// TestBigPackCutsKeywordsShorter builds a pack whose keywords, held to
+// maxKeywordPrefix bytes, need more states than the full table has: the
+// automaton holds less of each keyword instead, stays in the full table,
+// and still tells keywords that share their first bytes apart.
+func TestBigPackCutsKeywordsShorter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	word := func() string {
+		b := make([]byte, 24)
+		for i := range b {
+			b[i] = 'a' + byte(rng.IntN(26))
+		}
+		return string(b)
+	}
+	kws := make([]string, 8000)
+	for i := range kws {
+		kws[i] = word()
+	}
+	// Two keywords the same to their 20th byte, which no cut tried holds.
+	twin := kws[0][:20] + "zzzz"
+	kws = append(kws, twin)
+	var yaml strings.Builder
+	yaml.WriteString("rules:\n  - id: many-words\n    weight: 1\n    category: job-fraud\n    description: Any of many long words.\n    when:\n      keywords:\n        en: [")
+	yaml.WriteString(strings.Join(kws, ", "))
+	yaml.WriteString("]\n    examples: {match: [" + kws[1] + "]}\n")
+	c, err := packOf(t, yaml.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.cur.Load().p
+	if p.ac.full == nil {
+		t.Fatalf("%d states: the automaton fell back to the sparse table", p.ac.nStates)
+	}
+	if p.keywordPrefix >= maxKeywordPrefix {
+		t.Fatalf("keywords held to %d bytes in %d states; want a shorter cut", p.keywordPrefix, p.ac.nStates)
+	}
+	t.Logf("keywords held to %d bytes: %d states", p.keywordPrefix, p.ac.nStates)
+	tests := []struct {
+		body string
+		want []string // the keywords the hit's spans show
+	}{
+		{"apply: " + kws[4321] + " today", []string{kws[4321]}},
+		{"apply: " + twin + " today", []string{twin}},
+		{"apply: " + kws[0][:20] + "yyyy today", nil},
+		{"apply: " + kws[9][:maxKeywordPrefix] + " today", nil},
+	}
+	for _, tc := range tests {
+		v := c.Classify(&ad.Raw{Body: tc.body})
+		var got []string
+		for _, h := range v.Hits {
+			for _, s := range h.Spans {
+				got = append(got, s.Text)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: matched %q, want %q", tc.body, got, tc.want)
 		}
 	}
 }
