@@ -26,6 +26,7 @@ var condFields = map[string][]string{
 	"salary_usd_month":     {">=", ">", "<=", "<", "==", "missing", "present"},
 	"salary_max_usd_month": {">=", ">", "<=", "<", "==", "missing", "present"},
 	"salary_period":        {"in"},
+	"salary_currency":      {"in"},
 	"obfuscation":          {">=", ">", "<=", "<", "=="},
 	"words":                {">=", ">", "<=", "<", "=="},
 	"place":                {"in", "missing", "present"},
@@ -126,14 +127,32 @@ func parseCondition(s string, p *pack) (*condition, error) {
 			if !contains(salaryPeriods, v) {
 				return nil, fmt.Errorf("%q is not a pay period (want %s)", v, strings.Join(salaryPeriods, ", "))
 			}
+		case "salary_currency":
+			if !isCurrencyCode(v) {
+				return nil, fmt.Errorf("%q is not a currency code (want ISO 4217 in capitals, such as GBP)", v)
+			}
 		}
 	}
 	return c, nil
 }
 
+// isCurrencyCode reports whether v is written as a currency code: three
+// capital letters (ISO 4217), or four for a stablecoin such as USDT.
+func isCurrencyCode(v string) bool {
+	if len(v) != 3 && len(v) != 4 {
+		return false
+	}
+	for _, c := range v {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 func (c *condition) hasSpans() bool {
 	switch c.field {
-	case "salary_usd_month", "salary_max_usd_month", "salary_period", "place", "job_type", "contact_channels":
+	case "salary_usd_month", "salary_max_usd_month", "salary_period", "salary_currency", "place", "job_type", "contact_channels":
 		return c.op != "missing"
 	}
 	return false
@@ -175,8 +194,15 @@ func (c *condition) eval(st *adState) bool {
 		}
 		st.spans = append(st.spans, st.salarySpan)
 		return true
-	case "salary_period":
-		if st.salary == nil || !contains(c.vals, st.salary.Period) {
+	case "salary_period", "salary_currency":
+		if st.salary == nil {
+			return false
+		}
+		got := st.salary.Period
+		if c.field == "salary_currency" {
+			got = st.salary.Currency
+		}
+		if !contains(c.vals, got) {
 			return false
 		}
 		st.spans = append(st.spans, st.salarySpan)

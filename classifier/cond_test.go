@@ -141,3 +141,54 @@ rules:
 		t.Errorf("error %v, want it to name the unknown period", err)
 	}
 }
+
+func TestSalaryCurrencyCondition(t *testing.T) {
+	c, err := packOf(t, `
+rules:
+  - id: paid-in-pounds-or-euros
+    weight: 1
+    category: job-fraud
+    description: The pay is stated in pounds or euros.
+    when: {cond: "salary_currency in [GBP, EUR]"}
+    examples:
+      match: ["Receptionist, £23,400 a year"]
+      no_match: ["Receptionist, $2,000 a month"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+	tests := []struct {
+		salary string
+		fires  bool
+	}{
+		{"£11.44 per hour", true},
+		{"EUR 2,400 per month", true},
+		{"€1.900/Monat", true},
+		{"$3,000/month", false},
+		{"RM 3,500", false},
+		{"", false},
+	}
+	for _, tc := range tests {
+		got := hitRules(c.Classify(&ad.Raw{Body: "Receptionist wanted", Salary: tc.salary}))
+		if fired := len(got) == 1; fired != tc.fires {
+			t.Errorf("salary %q: fired %v, want %v", tc.salary, got, tc.fires)
+		}
+	}
+	for _, bad := range []string{"pounds", "gbp", "GB"} {
+		_, err = packOf(t, `
+rules:
+  - id: bad
+    weight: 1
+    category: job-fraud
+    description: A currency not written as a code.
+    when: {cond: "salary_currency in [`+bad+`]"}
+    examples: {match: [x]}
+`)
+		if err == nil || !strings.Contains(err.Error(), "is not a currency code") {
+			t.Errorf("currency %q: error %v, want it refused", bad, err)
+		}
+	}
+}
