@@ -13,8 +13,9 @@ import (
 
 // foldTable maps a non-ASCII rune to what the rules read instead: NFKC,
 // lower case, Cyrillic and Greek look-alikes as Latin, digits of every
-// script as ASCII, emoji as a space, invisible characters as nothing.
-// Runes it does not list read as themselves.
+// script as ASCII, traditional Chinese characters as simplified, emoji as
+// a space, invisible characters as nothing. Runes it does not list read
+// as themselves.
 //
 // Mapping rune by rune is what makes normalisation fast; NFKC is contextual
 // only for combining marks, which the normaliser composes itself.
@@ -110,7 +111,7 @@ func obfuscationKind(r rune) uint32 {
 }
 
 // theFoldTable is built once and never changed: it is a pure function of
-// the Unicode tables compiled into the binary.
+// the Unicode and OpenCC tables compiled into the binary.
 var theFoldTable = sync.OnceValue(buildFoldTable)
 
 // lookAlikes are letters drawn like Latin ones and used to dodge keyword
