@@ -654,6 +654,37 @@ func sentenceBreak(t []byte, a, b int) bool {
 	return false
 }
 
+// clauseBreakUnspaced reports whether t[a:b] has a space between two
+// letters of Thai, Lao, Khmer or Burmese after a word of its own. Those
+// scripts write words together and set phrases apart with a space, so in
+// "ไม่เช็คบูโร โอนค่าธรรมเนียม" ("no credit check; transfer the fee") or
+// "ហូបចុកមិនគិតលុយ អាចខ្ចីលុយមុន" ("meals free of charge; you can borrow
+// in advance") the negation ends at the space. A space straight after
+// the cue ("ไม่มี ค่าใช้จ่าย") still leaves the next word under it, and
+// so does one before "or" or "and", which carry a list on ("មិនស្នើសុំលុយ
+// ឬលេខកូដ OTP").
+func clauseBreakUnspaced(t []byte, a, b int) bool {
+	for a < b && t[a] == ' ' {
+		a++
+	}
+	for i := a + 3; i < b && i+2 < len(t); i++ {
+		if t[i] == ' ' && unspacedLead(t[i-3], t[i-2]) && unspacedLead(t[i+1], t[i+2]) && !startsWithAny(t[i+1:], listConjunctions) {
+			return true
+		}
+	}
+	return false
+}
+
+// unspacedLead reports whether c0, c1 begin a letter of Thai, Lao,
+// Burmese or Khmer in UTF-8.
+func unspacedLead(c0, c1 byte) bool {
+	return c0 == 0xE0 && c1 >= 0xB8 && c1 <= 0xBB || c0 == 0xE1 && (c1 == 0x80 || c1 == 0x81 || c1 == 0x9E || c1 == 0x9F)
+}
+
+// listConjunctions are "or" and "and" in Thai, Lao, Khmer and Burmese: a
+// phrase that starts with one goes on with the list before it.
+var listConjunctions = []string{"หรือ", "และ", "ຫຼື", "ແລະ", "ឬ", "និង", "သို့မဟုတ်", "နှင့်", "နဲ့"}
+
 // heldBy reports whether m lies within a match of lists: "deposit"
 // within "direct deposit", for a node's except phrases; or, when longer
 // is set, within a strictly longer match, as "banking password" within
@@ -681,16 +712,18 @@ func (st *adState) heldBy(lists []int32, m spanRef, longer bool) bool {
 // pernah meminta") negates its whole sentence, which is often a list:
 // "... your passport, ATM card, PIN or OTP code".
 func (st *adState) negated(m spanRef) bool {
-	return st.cueBefore(st.p.negation, m, 48, 3) ||
-		st.cueBefore(st.p.negationSentence, m, 400, 40) ||
+	return st.cueBefore(st.p.negation, m, 48, 3, true) ||
+		st.cueBefore(st.p.negationSentence, m, 400, 40, false) ||
 		st.cueAfter(st.p.negationAfter, m)
 }
 
 // cueBefore reports whether a cue of list l ends before m, at most
 // maxBytes and maxTokens words away, with no sentence break between. A
 // cue that a comma closes ends its own phrase ("đào tạo miễn phí, ứng
-// viên mua ...": the training is free, the purchase is not).
-func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) bool {
+// viên mua ...": the training is free, the purchase is not); so does a
+// phrase break in the scripts written without spaces, when the cue
+// negates its phrase only (phrase) rather than its sentence.
+func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, phrase bool) bool {
 	if l < 0 {
 		return false
 	}
@@ -699,6 +732,7 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int) 
 		c := st.matches[st.linkMatch[k]].spanRef
 		if c.field == m.field && c.end <= m.start && m.start-c.end <= maxBytes &&
 			countTokens(t, int(c.end), int(m.start), maxTokens) <= maxTokens && !sentenceBreak(t, int(c.end), int(m.start)) &&
+			!(phrase && clauseBreakUnspaced(t, int(c.end), int(m.start))) &&
 			!commaAfter(t, int(c.end)) && !st.reassures(c) && !st.contrastBetween(c.field, c.end, m.start) {
 			return true
 		}
