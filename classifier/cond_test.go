@@ -93,102 +93,64 @@ rules:
 	}
 }
 
-func TestSalaryPeriodCondition(t *testing.T) {
-	c, err := packOf(t, `
-rules:
-  - id: paid-by-the-hour
-    weight: 1
-    category: job-fraud
-    description: The pay is stated by the hour.
-    when: {cond: "salary_period in [hour]"}
-    examples:
-      match: ["Cashier, $17.50 an hour"]
-      no_match: ["Cashier, $2,800 a month"]
-`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range c.CheckExamples() {
-		t.Error(f)
-	}
+// TestSalaryPeriodAndCurrency tests the conditions on how the pay is
+// stated: by the hour, day, week, month or year, and in which currency.
+func TestSalaryPeriodAndCurrency(t *testing.T) {
 	tests := []struct {
-		salary string
-		fires  bool
+		cond, salary string
+		fires        bool
 	}{
-		{"$17.50 - $19.00 an hour", true},
-		{"£11.44 per hour", true},
-		{"RM 12/jam", true},
-		{"$3,000/month", false},
-		{"$45,000 a year", false},
-		{"", false},
+		{"salary_period in [hour]", "$17.50 - $19.00 an hour", true},
+		{"salary_period in [hour]", "£11.44 per hour", true},
+		{"salary_period in [hour]", "RM 12/jam", true},
+		{"salary_period in [hour]", "$3,000/month", false},
+		{"salary_period in [hour]", "$45,000 a year", false},
+		{"salary_period in [day, week]", "₱450/day", true},
+		{"salary_period in [hour]", "", false},
+		{"salary_currency in [GBP, EUR]", "£11.44 per hour", true},
+		{"salary_currency in [GBP, EUR]", "EUR 2,400 per month", true},
+		{"salary_currency in [GBP, EUR]", "€1.900/Monat", true},
+		{"salary_currency in [GBP, EUR]", "$3,000/month", false},
+		{"salary_currency in [GBP, EUR]", "RM 3,500", false},
+		{"salary_currency in [GBP, EUR]", "", false},
 	}
 	for _, tc := range tests {
+		c, err := packOf(t, `
+rules:
+  - id: pay-stated
+    weight: 1
+    category: job-fraud
+    description: The pay is stated so.
+    when: {cond: "`+tc.cond+`"}
+    examples: {match: ["Cashier, `+tc.salary+`"]}
+`)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.cond, err)
+		}
 		got := hitRules(c.Classify(&ad.Raw{Body: "Cashier wanted", Salary: tc.salary}))
 		if fired := len(got) == 1; fired != tc.fires {
-			t.Errorf("salary %q: fired %v, want %v", tc.salary, got, tc.fires)
+			t.Errorf("%s, salary %q: fired %v, want %v", tc.cond, tc.salary, got, tc.fires)
 		}
 	}
-	_, err = packOf(t, `
+	refused := []struct{ cond, want string }{
+		{"salary_period in [fortnight]", `"fortnight" is not a pay period`},
+		{"salary_currency in [pounds]", `"pounds" is not a currency code`},
+		{"salary_currency in [gbp]", `"gbp" is not a currency code`},
+		{"salary_currency in [GB]", `"GB" is not a currency code`},
+		{"salary_period >= 3", `salary_period does not take ">="`},
+	}
+	for _, tc := range refused {
+		_, err := packOf(t, `
 rules:
   - id: bad
     weight: 1
     category: job-fraud
-    description: A period the extractor does not know.
-    when: {cond: "salary_period in [fortnight]"}
+    description: A condition on the pay written wrong.
+    when: {cond: "`+tc.cond+`"}
     examples: {match: [x]}
 `)
-	if err == nil || !strings.Contains(err.Error(), `"fortnight" is not a pay period`) {
-		t.Errorf("error %v, want it to name the unknown period", err)
-	}
-}
-
-func TestSalaryCurrencyCondition(t *testing.T) {
-	c, err := packOf(t, `
-rules:
-  - id: paid-in-pounds-or-euros
-    weight: 1
-    category: job-fraud
-    description: The pay is stated in pounds or euros.
-    when: {cond: "salary_currency in [GBP, EUR]"}
-    examples:
-      match: ["Receptionist, £23,400 a year"]
-      no_match: ["Receptionist, $2,000 a month"]
-`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range c.CheckExamples() {
-		t.Error(f)
-	}
-	tests := []struct {
-		salary string
-		fires  bool
-	}{
-		{"£11.44 per hour", true},
-		{"EUR 2,400 per month", true},
-		{"€1.900/Monat", true},
-		{"$3,000/month", false},
-		{"RM 3,500", false},
-		{"", false},
-	}
-	for _, tc := range tests {
-		got := hitRules(c.Classify(&ad.Raw{Body: "Receptionist wanted", Salary: tc.salary}))
-		if fired := len(got) == 1; fired != tc.fires {
-			t.Errorf("salary %q: fired %v, want %v", tc.salary, got, tc.fires)
-		}
-	}
-	for _, bad := range []string{"pounds", "gbp", "GB"} {
-		_, err = packOf(t, `
-rules:
-  - id: bad
-    weight: 1
-    category: job-fraud
-    description: A currency not written as a code.
-    when: {cond: "salary_currency in [`+bad+`]"}
-    examples: {match: [x]}
-`)
-		if err == nil || !strings.Contains(err.Error(), "is not a currency code") {
-			t.Errorf("currency %q: error %v, want it refused", bad, err)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to say %s", tc.cond, err, tc.want)
 		}
 	}
 }
