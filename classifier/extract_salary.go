@@ -13,7 +13,7 @@ import (
 // matters where one is a prefix of another: the longest is tried first.
 var currencyWords = map[string][]string{
 	"USD":  {"usd", "us$", "$", "dollars", "dollar", "dolar", "đô", "do la", "美元", "美金", "刀", "ដុល្លារ", "ໂດລາ", "ดอลลาร์", "ဒေါ်လာ"},
-	"USDT": {"usdt"},
+	"USDT": {"usdt", "u"}, // "底薪2000U": the compounds' word for it
 	"IDR":  {"idr", "rp.", "rp", "rupiah"},
 	"VND":  {"vnd", "vnđ", "₫", "đồng", "dong", "đ"},
 	"THB":  {"thb", "฿", "baht", "บาท", "ບາດ", "បាត", "ဘတ်"},
@@ -541,6 +541,9 @@ func (w *salaryWords) currencyBefore(t []byte, i int) (string, int) {
 	bestCode, bestLen := "", 0
 	for _, cw := range w.curLast[t[j-1]] {
 		word := cw.word
+		if len(word) == 1 && isASCIILetter(word[0]) {
+			continue // "2000u" reads as USDT; a "u" before a number ends "sáu"
+		}
 		if len(word) > bestLen && j >= len(word) && string(t[j-len(word):j]) == word {
 			// a letter word must start at a boundary: "from" is not "rm"
 			if isASCIILetter(word[0]) && j-len(word) > 0 && isASCIILetter(t[j-len(word)-1]) {

@@ -60,6 +60,8 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "Salary: $45,000 plus benefits", "en", "USD", 45000, 0, "year", 3750},
 		{"SGD 9,000", "", "en", "SGD", 9000, 0, "month", 6750},
 		{"", "Earn $120-$180 daily", "en", "USD", 120, 180, "day", 3120},
+		// The compounds' "U" for USDT, after the amount only.
+		{"", "KK二期招组长，底薪2000U+组员业绩3%", "zh", "USDT", 2000, 0, "month", 2000},
 	}
 	for _, tc := range tests {
 		v := c.Classify(&ad.Raw{Salary: tc.salary, Body: tc.body, Lang: tc.lang})
@@ -79,6 +81,17 @@ func TestSalaryIgnoresFees(t *testing.T) {
 	v := c.Classify(&ad.Raw{Body: "A deposit of USD 150 is due first. Salary USD 1,250 per month."})
 	if s := v.Extracted.Salary; s == nil || s.Min != 1250 {
 		t.Errorf("salary %+v, want the USD 1,250 pay, not the deposit", s)
+	}
+}
+
+// TestSalaryUIsNoCurrencyBefore keeps the "U" of USDT to amounts it
+// follows: a "u" before a number ends a word, as in Vietnamese "thứ Sáu
+// 20/6" (Friday the 20th).
+func TestSalaryUIsNoCurrencyBefore(t *testing.T) {
+	c := shippedClassifier(t)
+	v := c.Classify(&ad.Raw{Body: "Em xin đổi ca đêm thứ Sáu 20/6 sang ca ngày Chủ nhật 22/6 do có việc gia đình."})
+	if s := v.Extracted.Salary; s != nil && s.Currency == "USDT" {
+		t.Errorf("salary %+v read from a date", s)
 	}
 }
 
