@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 10,266
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 10,666
 // ads in ten languages, written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
@@ -99,8 +99,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // survivors' stories, workers asking whether an offer is a scam; and
 // general job frauds in English, Chinese and five more languages beside
 // honest sales, insurance, temp and remote jobs; English-language
-// recruitment of workers from Africa and South Asia; and posts from
-// Taiwan, Hong Kong and Malaysia in traditional characters. No more
+// recruitment of workers from Africa and South Asia; posts from Taiwan,
+// Hong Kong and Malaysia in traditional characters; and Chinese-language
+// recruitment into the compounds. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
