@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,6 +94,20 @@ rules:
 	}
 }
 
+// condPack compiles a pack of one rule that fires on condition cond.
+func condPack(t *testing.T, cond string) (*Classifier, error) {
+	t.Helper()
+	return packOf(t, fmt.Sprintf(`
+rules:
+  - id: under-test
+    weight: 1
+    category: job-fraud
+    description: The condition under test.
+    when: {cond: %q}
+    examples: {match: [x]}
+`, cond))
+}
+
 // TestSalaryPeriodAndCurrency tests the conditions on how the pay is
 // stated: by the hour, day, week, month or year, and in which currency.
 func TestSalaryPeriodAndCurrency(t *testing.T) {
@@ -115,15 +130,7 @@ func TestSalaryPeriodAndCurrency(t *testing.T) {
 		{"salary_currency in [GBP, EUR]", "", false},
 	}
 	for _, tc := range tests {
-		c, err := packOf(t, `
-rules:
-  - id: pay-stated
-    weight: 1
-    category: job-fraud
-    description: The pay is stated so.
-    when: {cond: "`+tc.cond+`"}
-    examples: {match: ["Cashier, `+tc.salary+`"]}
-`)
+		c, err := condPack(t, tc.cond)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.cond, err)
 		}
@@ -140,15 +147,7 @@ rules:
 		{"salary_period >= 3", `salary_period does not take ">="`},
 	}
 	for _, tc := range refused {
-		_, err := packOf(t, `
-rules:
-  - id: bad
-    weight: 1
-    category: job-fraud
-    description: A condition on the pay written wrong.
-    when: {cond: "`+tc.cond+`"}
-    examples: {match: [x]}
-`)
+		_, err := condPack(t, tc.cond)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to say %s", tc.cond, err, tc.want)
 		}
