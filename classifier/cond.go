@@ -124,8 +124,8 @@ func parseCondition(s string, p *pack) (*condition, error) {
 				return nil, fmt.Errorf("%q is not a language code", v)
 			}
 		case "salary_period":
-			if !contains(salaryPeriods, v) {
-				return nil, fmt.Errorf("%q is not a pay period (want %s)", v, strings.Join(salaryPeriods, ", "))
+			if _, ok := periodToMonth[v]; !ok {
+				return nil, fmt.Errorf("%q is not a pay period (want %s)", v, strings.Join(sortedKeys(periodToMonth), ", "))
 			}
 		case "salary_currency":
 			if !isCurrencyCode(v) {

@@ -160,10 +160,6 @@ const yearlyFrom = 15000
 
 var periodToMonth = map[string]float64{"month": 1, "day": 26, "hour": 173, "week": 4.33, "year": 1.0 / 12}
 
-// salaryPeriods are the pay periods the extractor tells apart, what the
-// salary_period condition takes.
-var salaryPeriods = []string{"hour", "day", "week", "month", "year"}
-
 type salaryCandidate struct {
 	min, max  float64
 	currency  string

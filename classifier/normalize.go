@@ -3,7 +3,6 @@ package classifier
 import (
 	"encoding/binary"
 	"math/bits"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -575,7 +574,7 @@ func isJoinSep(c byte) bool {
 func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) int {
 	// A letter beside a letter of another alphabet is the end of a word,
 	// not a letter on its own: "NGÂN HÀNG" is two words, not "n h".
-	if !isASCIILetter(t[i]) || i > 0 && t[i-1] >= utf8.RuneSelf && letterBefore(t, i) {
+	if !isASCIILetter(t[i]) || i > 0 && t[i-1] >= utf8.RuneSelf && wordRuneBefore(t, i) {
 		return i
 	}
 	// Nearly every single letter ("a job", "I am") has a word after it,
@@ -584,7 +583,7 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 	for i+1+s < len(t) && s < 3 && isJoinSep(t[i+1+s]) {
 		s++
 	}
-	if q := i + 1 + s; s == 0 || q >= len(t) || !isASCIILetter(t[q]) || wordGoesOn(t, q+1) {
+	if q := i + 1 + s; s == 0 || q >= len(t) || !isASCIILetter(t[q]) || q+1 < len(t) && wordRuneAt(t, q+1) {
 		return i
 	}
 	rs := len(n.replText)
@@ -599,7 +598,7 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 			s++
 		}
 		q := k + s
-		if s == 0 || q >= len(t) || !isASCIILetter(t[q]) || wordGoesOn(t, q+1) {
+		if s == 0 || q >= len(t) || !isASCIILetter(t[q]) || q+1 < len(t) && wordRuneAt(t, q+1) {
 			break
 		}
 		if sep == nil {
@@ -627,26 +626,6 @@ func (n *normalizer) joinLetters(dst *normalized, t []byte, src string, i int) i
 		dst.obfuscated++
 	}
 	return last
-}
-
-// wordGoesOn reports whether t[i] continues the word before it: a letter
-// or digit, or a letter or mark of another alphabet ("HÀNG").
-func wordGoesOn(t []byte, i int) bool {
-	if i >= len(t) {
-		return false
-	}
-	if t[i] < utf8.RuneSelf {
-		return isASCIIAlnum(t[i])
-	}
-	r, _ := utf8.DecodeRune(t[i:])
-	return unicode.IsLetter(r) || unicode.IsMark(r)
-}
-
-// letterBefore reports whether the rune that ends at t[i] is a letter or
-// a mark.
-func letterBefore(t []byte, i int) bool {
-	r, _ := utf8.DecodeLastRune(t[:i])
-	return unicode.IsLetter(r) || unicode.IsMark(r)
 }
 
 func isUpper(src string, at int) bool {
