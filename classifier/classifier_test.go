@@ -203,8 +203,31 @@ rules:
       negatable: true
       except: {en: [direct deposit]}
     examples:
-      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား", "No worries about the fee", "Never mind the deposit", "No stock, just a fee", "Not hard but a deposit", "ไม่เช็คบูโร โอนค่าธรรมเนียม 1,500", "ហូបចុកមិនគិតលុយ អាចខ្ចីលុយមុន"]
-      no_match: ["No fee", "No worries, no fee", "Biaya gratis", "မလို ဗီဇာ", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password", "ไม่ต้อง โอนเงินก่อน", "មិនស្នើសុំលុយ ឬលេខកូដ OTP"]
+      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား", "No worries about the fee", "Never mind the deposit", "No stock, just a fee", "Not hard but a deposit", "No experience needed and a fee", "ไม่เช็คบูโร โอนค่าธรรมเนียม 1,500", "ហូបចុកមិនគិតលុយ អាចខ្ចីលុយមុន"]
+      no_match: ["No fee", "No worries, no fee", "No upfront bonds or accommodation fee", "Biaya gratis", "မလို ဗီဇာ", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password", "ไม่ต้อง โอนเงินก่อน", "មិនស្នើសុំលុយ ឬលេខកូដ OTP"]
+`
+	checkPackExamples(t, pack)
+}
+
+// TestHeadline: a post with no title is headed by its body's first line.
+func TestHeadline(t *testing.T) {
+	pack := `rules:
+  - id: warning
+    weight: -5
+    category: context
+    description: A warning in the headline.
+    when:
+      keywords: {en: [psa, beware]}
+      fields: [headline]
+    examples:
+      match:
+        - {title: "Beware of fake recruiters", body: "They ask for a fee."}
+        - "PSA for anyone job hunting: they ask for a fee"
+        - "Beware"
+      no_match:
+        - {title: "Customer service", body: "PSA: we never ask for a fee"}
+        - "They ask for a fee. PSA: we never do"
+        - "They ask for a fee and for a photo of your passport and your ID card, and they say it is only for the visa and the work permit that the company will arrange for you on arrival, so beware"
 `
 	checkPackExamples(t, pack)
 }

@@ -20,14 +20,31 @@ var fieldNames = [...]string{"title", "body", "location", "salary", "company"}
 
 const nFields = len(fieldNames)
 
-// fieldLocation is the index of the location in fieldNames.
-const fieldLocation = 2
+// Indexes of fields in fieldNames.
+const (
+	fieldTitle    = 0
+	fieldBody     = 1
+	fieldLocation = 2
+)
+
+// fieldHeadline is the bit of a rule's fields that names the headline:
+// the title, or when an ad has none, as posts in social media and chat
+// groups have not, the body's first line, which heads it the same way.
+const (
+	fieldHeadline = nFields
+	headlineName  = "headline"
+	// maxHeadline is the most of a body read as its headline.
+	maxHeadline = 160
+)
 
 func fieldIndex(s string) int {
 	for i, f := range fieldNames {
 		if f == s {
 			return i
 		}
+	}
+	if s == headlineName {
+		return fieldHeadline
 	}
 	return -1
 }

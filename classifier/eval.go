@@ -82,6 +82,7 @@ type adState struct {
 	ctry      []string
 	ctryDone  bool
 	ests      []langEst
+	headEnd   int32    // where the headline ends in the body; -1 for none, -2 not yet known
 	strOut    []string // the verdict's lists of names, built here first
 	nWords    int
 }
@@ -117,6 +118,7 @@ func (st *adState) reset() {
 	st.channels, st.salary, st.obfuscation, st.capped = 0, nil, 0, false
 	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = st.langs[:0], false, st.nats[:0], false, -1
 	st.ctry, st.ctryDone = st.ctry[:0], false
+	st.headEnd = -2
 }
 
 // fieldSep ends each field in the text the automaton reads. No keyword
@@ -314,6 +316,39 @@ func wordRuneAt(t []byte, i int) bool {
 	return isSpacedWordRune(r)
 }
 
+// inFields reports whether match m lies in one of fields.
+func (st *adState) inFields(fields uint8, m spanRef) bool {
+	if fields&(1<<m.field) != 0 {
+		return true
+	}
+	if fields&(1<<fieldHeadline) == 0 {
+		return false
+	}
+	return m.field == fieldTitle || m.field == fieldBody && m.end <= st.headlineEnd()
+}
+
+// headlineEnd is where the body's headline ends: at its first line or
+// sentence break, at most maxHeadline bytes in; -1 when the ad has a
+// title, which is its headline.
+func (st *adState) headlineEnd() int32 {
+	if st.headEnd == -2 {
+		st.headEnd = -1
+		if len(bytes.TrimSpace(st.f[fieldTitle].text)) == 0 {
+			t := st.f[fieldBody].text
+			t = t[:min(len(t), maxHeadline)]
+			end := len(t)
+			for i := range t {
+				if sentenceBreak(t, i, i+1) {
+					end = i
+					break
+				}
+			}
+			st.headEnd = int32(end)
+		}
+	}
+	return st.headEnd
+}
+
 // eval tests a node. When it holds, the spans of its evidence are on
 // st.spans; when it fails, st.spans is as it was.
 func (st *adState) eval(n *node) bool {
@@ -323,7 +358,7 @@ func (st *adState) eval(n *node) bool {
 		for _, l := range n.lists {
 			for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
 				m := &st.matches[st.linkMatch[k]]
-				if n.fields != 0 && n.fields&(1<<m.field) == 0 {
+				if n.fields != 0 && !st.inFields(n.fields, m.spanRef) {
 					continue
 				}
 				if n.negatable && (st.negated(m.spanRef) || st.heldBy(n.lists, m.spanRef, true)) {
@@ -730,10 +765,32 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 	t := st.f[m.field].text
 	for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
 		c := st.matches[st.linkMatch[k]].spanRef
-		if c.field == m.field && c.end <= m.start && m.start-c.end <= maxBytes &&
-			countTokens(t, int(c.end), int(m.start), maxTokens) <= maxTokens && !sentenceBreak(t, int(c.end), int(m.start)) &&
+		if c.field != m.field || c.end > m.start || m.start-c.end > maxBytes {
+			continue
+		}
+		reach := maxTokens
+		if phrase && orList(t[c.end:m.start]) {
+			reach += 2
+		}
+		if countTokens(t, int(c.end), int(m.start), reach) <= reach && !sentenceBreak(t, int(c.end), int(m.start)) &&
 			!(phrase && clauseBreakUnspaced(t, int(c.end), int(m.start))) &&
 			!commaAfter(t, int(c.end)) && !st.reassures(c) && !st.contrastBetween(c.field, c.end, m.start) {
+			return true
+		}
+	}
+	return false
+}
+
+// orWords carry a negation two words further along a list: "no upfront
+// bonds or accommodation fees", "we do not charge placement, training or
+// medical fees".
+var orWords = [][]byte{[]byte(" or "), []byte(" nor "), []byte(" atau ")}
+
+// orList reports whether t, the words between a cue and a match, lists
+// things with "or".
+func orList(t []byte) bool {
+	for _, w := range orWords {
+		if bytes.Contains(t, w) {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -515,7 +516,7 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 			ns.fields = p.strs(v)
 			for _, f := range ns.fields {
 				if fieldIndex(f) < 0 {
-					p.fail(v, "fields: unknown field %q (want title, body, location, salary, company)", f)
+					p.fail(v, "fields: unknown field %q (want title, body, location, salary, company, headline)", f)
 				}
 			}
 		default:
@@ -537,6 +538,9 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 		if !ok {
 			p.fail(n, "%q does not apply to %s evidence", m, ns.kind)
 		}
+	}
+	if ns.kind == "regex" && slices.Contains(ns.fields, headlineName) {
+		p.fail(n, "fields: headline applies to keywords and sets, not to regex evidence")
 	}
 	if ns.kind == "regex" && ns.gate == nil && ns.gateSets == nil && !ns.gateDigit {
 		p.fail(n, "regex: needs a gate (keywords, a set, or digits) so it runs only on ads that can match")

@@ -32,6 +32,7 @@ func TestBadRuleFilesAreRefused(t *testing.T) {
 		{"context-positive.yaml", 2, "context rules weigh less than 0"},
 		{"except-on-regex.yaml", 7, `"except" does not apply to regex evidence`},
 		{"except-unknown-set.yaml", 7, `except: set "nowhere" is not defined`},
+		{"headline-on-regex.yaml", 7, "headline applies to keywords and sets, not to regex"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
