@@ -784,7 +784,7 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 // orWords carry a negation two words further along a list: "no upfront
 // bonds or accommodation fees", "we do not charge placement, training or
 // medical fees".
-var orWords = [][]byte{[]byte(" or "), []byte(" nor "), []byte(" atau ")}
+var orWords = [][]byte{[]byte(" or "), []byte(" nor "), []byte(" atau "), []byte(" o "), []byte(" hoặc ")}
 
 // orList reports whether t, the words between a cue and a match, lists
 // things with "or".
