@@ -783,8 +783,8 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 
 // orWords carry a negation two words further along a list: "no upfront
 // bonds or accommodation fees", "we do not charge placement, training or
-// medical fees".
-var orWords = [][]byte{[]byte(" or "), []byte(" nor "), []byte(" atau "), []byte(" o "), []byte(" hoặc ")}
+// medical fees", "không thu phí đào tạo hay phí hồ sơ".
+var orWords = [][]byte{[]byte(" or "), []byte(" nor "), []byte(" atau "), []byte(" o "), []byte(" hoặc "), []byte(" hay ")}
 
 // orList reports whether t, the words between a cue and a match, lists
 // things with "or".
