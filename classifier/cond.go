@@ -128,26 +128,12 @@ func parseCondition(s string, p *pack) (*condition, error) {
 				return nil, fmt.Errorf("%q is not a pay period (want %s)", v, strings.Join(sortedKeys(periodToMonth), ", "))
 			}
 		case "salary_currency":
-			if !isCurrencyCode(v) {
-				return nil, fmt.Errorf("%q is not a currency code (want ISO 4217 in capitals, such as GBP)", v)
+			if _, ok := currencyWords[v]; !ok {
+				return nil, fmt.Errorf("%q is not a currency code the salary extractor reads (want %s)", v, strings.Join(sortedKeys(currencyWords), ", "))
 			}
 		}
 	}
 	return c, nil
-}
-
-// isCurrencyCode reports whether v is written as a currency code: three
-// capital letters (ISO 4217), or four for a stablecoin such as USDT.
-func isCurrencyCode(v string) bool {
-	if len(v) != 3 && len(v) != 4 {
-		return false
-	}
-	for _, c := range v {
-		if c < 'A' || c > 'Z' {
-			return false
-		}
-	}
-	return true
 }
 
 func (c *condition) hasSpans() bool {

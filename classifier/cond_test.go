@@ -128,6 +128,7 @@ func TestSalaryPeriodAndCurrency(t *testing.T) {
 		{"salary_currency in [GBP, EUR]", "$3,000/month", false},
 		{"salary_currency in [GBP, EUR]", "RM 3,500", false},
 		{"salary_currency in [GBP, EUR]", "", false},
+		{"salary_currency in [NZD]", "NZ$28 per hour", true},
 	}
 	for _, tc := range tests {
 		c, err := condPack(t, tc.cond)
@@ -144,6 +145,7 @@ func TestSalaryPeriodAndCurrency(t *testing.T) {
 		{"salary_currency in [pounds]", `"pounds" is not a currency code`},
 		{"salary_currency in [gbp]", `"gbp" is not a currency code`},
 		{"salary_currency in [GB]", `"GB" is not a currency code`},
+		{"salary_currency in [XYZ]", `"XYZ" is not a currency code`},
 		{"salary_period >= 3", `salary_period does not take ">="`},
 	}
 	for _, tc := range refused {

@@ -516,7 +516,7 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 			ns.fields = p.strs(v)
 			for _, f := range ns.fields {
 				if fieldIndex(f) < 0 {
-					p.fail(v, "fields: unknown field %q (want title, body, location, salary, company, headline)", f)
+					p.fail(v, "fields: unknown field %q (want %s, %s)", f, strings.Join(fieldNames[:], ", "), headlineName)
 				}
 			}
 		default:
