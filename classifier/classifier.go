@@ -90,6 +90,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Classifie
 		return nil, err
 	}
 	c.install(l)
+	c.logWarnings(l)
 	if reg != nil {
 		for _, m := range []prometheus.Collector{c.judged, c.ruleHits, c.reloads, c.problems, c.ruleCount} {
 			if err := reg.Register(m); err != nil {
@@ -170,10 +171,23 @@ func (c *Classifier) Reload() error {
 		return nil
 	}
 	c.install(l)
+	c.logWarnings(l)
 	c.reloads.WithLabelValues("ok").Inc()
 	c.log.Info("rules reloaded", "dir", c.cfg.Rules, "rules", len(l.p.rules), "pack", l.p.hash)
 	return nil
 }
+
+// logWarnings logs what is amiss in the rule files just loaded but did
+// not stop them from loading.
+func (c *Classifier) logWarnings(l *loaded) {
+	for _, w := range l.p.warnings {
+		c.log.Warn("rule file", "warning", w.Error())
+	}
+}
+
+// Warnings are the problems in the rule files in force that did not stop
+// them from loading, each naming its file and line.
+func (c *Classifier) Warnings() []error { return c.cur.Load().p.warnings }
 
 // Watch reloads the rules whenever a rule file changes, until ctx ends.
 // It polls the directory every WatchInterval: that works on every file

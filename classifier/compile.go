@@ -152,8 +152,11 @@ type place struct {
 
 // pack is a compiled rule pack: immutable, shared by every Classify call.
 type pack struct {
-	hash     string
-	files    []string
+	hash  string
+	files []string
+	// warnings are problems in the rule files that do not stop them from
+	// loading: see packBuilder.warn.
+	warnings []error
 	known    map[string]bool
 	ac       *automaton
 	patterns []pattern
@@ -376,14 +379,37 @@ func (b *packBuilder) fail(file string, line int, ruleID, format string, args ..
 	}
 }
 
+// warn notes a problem that does not stop the pack from loading.
+func (b *packBuilder) warn(file string, line int, ruleID, format string, args ...any) {
+	b.p.warnings = append(b.p.warnings, &RuleError{File: file, Line: line, Rule: ruleID, Msg: fmt.Sprintf(format, args...)})
+}
+
 func (b *packBuilder) newList(name string) int32 {
 	b.p.lists = append(b.p.lists, name)
 	return int32(len(b.p.lists) - 1)
 }
 
+// addKeywords files a list's keywords. A keyword written twice in one
+// language of a list does nothing the second time: that is not an error,
+// but it is warned of, since it is usually a slip of editing (a word
+// meant for another list, or a variant that normalises to the same).
 func (b *packBuilder) addKeywords(file, ruleID string, kws []keywordSpec, t target) {
+	seen := map[string]keywordSpec{}
 	for _, k := range kws {
-		b.addKeyword(file, ruleID, k, t)
+		key, ok := b.addKeyword(file, ruleID, k, t)
+		if !ok {
+			continue
+		}
+		key = k.lang + "\x00" + key
+		first, dup := seen[key]
+		switch {
+		case !dup:
+			seen[key] = k
+		case first.text == k.text:
+			b.warn(file, k.line, ruleID, "keyword %q (%s) is in this list already, at line %d; the second does nothing", k.text, k.lang, first.line)
+		default:
+			b.warn(file, k.line, ruleID, "keyword %q (%s) reads the same as %q at line %d once normalised; the second does nothing", k.text, k.lang, first.text, first.line)
+		}
 	}
 }
 
@@ -392,7 +418,10 @@ func (b *packBuilder) addKeywords(file, ruleID string, kws []keywordSpec, t targ
 // leading one lets it start inside a word. Multi-word keywords with
 // diacritics also match when written without them ("khong can kinh
 // nghiem"), as posts often are.
-func (b *packBuilder) addKeyword(file, ruleID string, k keywordSpec, t target) {
+//
+// It returns the keyword as the automaton holds it, its stars kept, and
+// false when it is refused.
+func (b *packBuilder) addKeyword(file, ruleID string, k keywordSpec, t target) (string, bool) {
 	text := k.text
 	prefix := strings.HasSuffix(text, "*")
 	suffix := strings.HasPrefix(text, "*")
@@ -402,16 +431,17 @@ func (b *packBuilder) addKeyword(file, ruleID string, k keywordSpec, t target) {
 	s := strings.TrimSpace(string(nt.text))
 	if s == "" {
 		b.fail(file, k.line, ruleID, "keyword %q is empty once normalised", k.text)
-		return
+		return "", false
 	}
 	if len(s) > 200 {
 		b.fail(file, k.line, ruleID, "keyword %q is longer than 200 bytes", k.text)
-		return
+		return "", false
 	}
 	b.addPattern(s, !suffix, !prefix, t)
 	if stripped := stripMarks(s); stripped != s && strings.Contains(s, " ") {
 		b.addPattern(stripped, !suffix, !prefix, t)
 	}
+	return fmt.Sprintf("%v%s%v", suffix, s, prefix), true
 }
 
 func (b *packBuilder) addPattern(s string, left, right bool, t target) {

@@ -61,6 +61,51 @@ func TestBadRuleFilesAreRefused(t *testing.T) {
 	}
 }
 
+// TestDuplicateKeywordsAreWarnedOf: a keyword written twice in one
+// language of a list, as written or once normalised, loads with a warning
+// naming both lines; the same word in two languages of a list is not one.
+func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
+	dir := t.TempDir()
+	rules := `rules:
+  - id: fee-twice
+    weight: 3
+    category: advance-fee
+    description: A fee, with keywords written twice.
+    when:
+      keywords:
+        en: [processing fee,
+             deposit,
+             processing fee,
+             PROCESSING  FEE]
+        id: [deposit]
+    examples:
+      match: ["Pay the processing fee first"]
+      no_match: ["No experience needed"]
+`
+	path := filepath.Join(dir, "fees.yaml")
+	if err := os.WriteFile(path, []byte(rules), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Rules: dir}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range c.Warnings() {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		path + `:10: rule fee-twice: keyword "processing fee" (en) is in this list already, at line 8; the second does nothing`,
+		path + `:11: rule fee-twice: keyword "PROCESSING  FEE" (en) reads the same as "processing fee" at line 8 once normalised; the second does nothing`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if fails := c.CheckExamples(); len(fails) > 0 {
+		t.Errorf("the rule's examples fail: %v", fails)
+	}
+}
+
 func TestRegexBounds(t *testing.T) {
 	tests := []struct {
 		re   string

@@ -90,7 +90,7 @@ func TestClassifyFileIgnoresLeakyFields(t *testing.T) {
 
 func TestRulesCheckPassesOnTheShippedPack(t *testing.T) {
 	out, stderr, code := runWithStdin(t, "", "rules", "check", shippedRules)
-	if code != 0 || !strings.Contains(out, "0 example(s) failing") {
+	if code != 0 || !strings.Contains(out, "0 example(s) failing, 0 warning(s)") {
 		t.Errorf("exit %d\n%s%s", code, out, stderr)
 	}
 }
@@ -103,6 +103,19 @@ func TestRulesCheckNamesTheBrokenFile(t *testing.T) {
 	_, stderr, code := runWithStdin(t, "", "rules", "check", "--rules", dir)
 	if code != 1 || !strings.Contains(stderr, filepath.Join(dir, "bad.yaml")+":3:") || !strings.Contains(stderr, `unknown key "wieght"`) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestRulesCheckPrintsWarnings(t *testing.T) {
+	dir := t.TempDir()
+	rule := "rules:\n  - id: r\n    weight: 3\n    category: advance-fee\n    description: A fee.\n    when: {keywords: {en: [fee, deposit, fee]}}\n    examples: {match: [a fee]}\n"
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runWithStdin(t, "", "rules", "check", "--rules", dir)
+	if code != 0 || !strings.Contains(out, "warning: "+filepath.Join(dir, "r.yaml")+`:6: rule r: keyword "fee" (en) is in this list already`) ||
+		!strings.Contains(out, "0 example(s) failing, 1 warning(s)") {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
 	}
 }
 

@@ -17,8 +17,9 @@ import (
 const rulesHelp = `
 Works on the rule pack (classifier.rules, configs/rules/*.yaml):
 
-  check   validate every rule file (each error names file, line and reason)
-          and run every rule's examples
+  check   validate every rule file (each error names file, line and reason),
+          run every rule's examples, and print warnings: what loads but
+          is likely a slip, such as a keyword written twice in a list
   test    classify labelled corpora (JSON lines with "label": "scam" or
           "legit") and print, per corpus and per language, precision,
           recall, F1, the confusion matrix, and each rule's hits per label
@@ -104,7 +105,11 @@ func rulesCheck(w io.Writer, cls *classifier.Classifier) error {
 	for _, r := range rules {
 		files[r.File] = true
 	}
-	fmt.Fprintf(w, "%d rules in %d files, pack %s: %d example(s) failing\n", len(rules), len(files), cls.Pack(), len(fails))
+	warnings := cls.Warnings()
+	for _, warning := range warnings {
+		fmt.Fprintln(w, "warning:", warning)
+	}
+	fmt.Fprintf(w, "%d rules in %d files, pack %s: %d example(s) failing, %d warning(s)\n", len(rules), len(files), cls.Pack(), len(fails), len(warnings))
 	if len(fails) > 0 {
 		return fmt.Errorf("%d rule example(s) failing", len(fails))
 	}
