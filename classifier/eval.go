@@ -772,6 +772,9 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 		if phrase && orList(t[c.end:m.start]) {
 			reach += 2
 		}
+		if phrase && ideographsOnly(t[c.end:m.start]) {
+			reach = 2 * reach
+		}
 		if countTokens(t, int(c.end), int(m.start), reach) <= reach && !sentenceBreak(t, int(c.end), int(m.start)) &&
 			!(phrase && clauseBreakUnspaced(t, int(c.end), int(m.start))) &&
 			!commaAfter(t, int(c.end)) && !st.reassures(c) && !st.contrastBetween(c.field, c.end, m.start) {
@@ -779,6 +782,16 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 		}
 	}
 	return false
+}
+
+// ideographsOnly reports whether t is Chinese characters only.
+func ideographsOnly(t []byte) bool {
+	for i := 0; i < len(t); i += 3 {
+		if i+2 >= len(t) || t[i] < 0xE4 || t[i] > 0xE9 {
+			return false
+		}
+	}
+	return len(t) > 0
 }
 
 // orWords carry a negation two words further along a list: "no upfront
