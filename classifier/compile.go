@@ -379,6 +379,24 @@ func (b *packBuilder) fail(file string, line int, ruleID, format string, args ..
 	}
 }
 
+// unreadableRune finds a rune in regex re that normalising text changes,
+// such as Thai and Lao "am" (ำ, ຳ), which NFKC splits in two, or a
+// full-width letter: regexes read normalised text, so the part of re
+// with that rune never matches.
+func (b *packBuilder) unreadableRune(re string) (r rune, reads string, ok bool) {
+	var nt normalized
+	for _, r := range re {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		b.norm.normalize(&nt, string(r))
+		if got := string(nt.text); got != string(r) {
+			return r, got, true
+		}
+	}
+	return 0, "", false
+}
+
 // warn notes a problem that does not stop the pack from loading.
 func (b *packBuilder) warn(file string, line int, ruleID, format string, args ...any) {
 	b.p.warnings = append(b.p.warnings, &RuleError{File: file, Line: line, Rule: ruleID, Msg: fmt.Sprintf(format, args...)})
@@ -614,6 +632,9 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 			b.fail(rs.file, ns.line, rs.id, "regex %q: %v", ns.regex, err)
 		}
 		n.re = re
+		if r, reads, ok := b.unreadableRune(ns.regex); ok {
+			b.warn(rs.file, ns.line, rs.id, "regex %q has %q (U+%04X), which normalised text never holds: it reads %q; write that instead", ns.regex, r, r, reads)
+		}
 		n.reDigit = needsDigit(ns.regex)
 		n.reNeed = needsLiterals(ns.regex)
 		if re != nil {

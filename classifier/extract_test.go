@@ -357,3 +357,26 @@ func TestWeChatPayIsNoContact(t *testing.T) {
 		}
 	}
 }
+
+// TestLaoLineIsNotASyllable: Lao is written without spaces, so the word
+// for the LINE app must not be a syllable of common words ("ອອນລາຍ"
+// online, "ລາຍໄດ້" income, "ລາຍລັກອັກສອນ" in writing).
+func TestLaoLineIsNotASyllable(t *testing.T) {
+	c, _ := newFixture(t, nil)
+	st := newAdState(c.cur.Load().p)
+	for _, tc := range []struct {
+		body string
+		line bool
+	}{
+		{"ວຽກອອນລາຍ ລາຍໄດ້ດີ ມີສັນຍາເປັນລາຍລັກອັກສອນ", false},
+		{"ສົນໃຈແອດໄລນ໌ຮ້ານໄດ້ເລີຍ", true},
+		{"ທັກລາຍມາເລີຍ", true},
+	} {
+		st.reset()
+		st.src = [nFields]string{"", tc.body, "", "", ""}
+		st.scan()
+		if got := st.channels&(1<<chLine) != 0; got != tc.line {
+			t.Errorf("%q: LINE as a channel %v, want %v", tc.body, got, tc.line)
+		}
+	}
+}

@@ -106,6 +106,40 @@ func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
 	}
 }
 
+// TestRegexWithUnreadableRune: regexes read normalised text, where Thai
+// "am" (ำ) is split in two, so a regex written with it never matches
+// there: loaded with a warning that says what to write.
+func TestRegexWithUnreadableRune(t *testing.T) {
+	dir := t.TempDir()
+	rules := `rules:
+  - id: thai-fee
+    weight: 3
+    category: advance-fee
+    description: A processing fee with its price.
+    when:
+      any:
+        - keywords: {en: [processing fee]}
+        - regex: 'ค่าดำเนินการ [0-9]+'
+          gate: {any: [ค่าดำเนินการ]}
+    examples:
+      match: ["A processing fee"]
+      no_match: ["ค่าดำเนินการ 5000 บาท"]
+`
+	path := filepath.Join(dir, "thai.yaml")
+	if err := os.WriteFile(path, []byte(rules), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Rules: dir}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := c.Warnings()
+	if len(ws) != 1 || !strings.Contains(ws[0].Error(), path+":9: rule thai-fee: regex") ||
+		!strings.Contains(ws[0].Error(), "has 'ำ' (U+0E33), which normalised text never holds: it reads \"ํา\"") {
+		t.Errorf("warnings %v", ws)
+	}
+}
+
 func TestRegexBounds(t *testing.T) {
 	tests := []struct {
 		re   string
