@@ -322,3 +322,52 @@ func (a *automaton) scan(text []byte, dst []acMatch, limit int) ([]acMatch, bool
 	var sc scanScratch
 	return a.scanWith(text, dst, limit, &sc)
 }
+
+// TestWordStartsMendParts: an automaton that knows where ASCII words
+// start reads the parts of a text after the first as if a letter or
+// digit stood before each; a keyword that needs a word boundary on its
+// left, cut in two by a part's start or starting just after it, must be
+// found or not exactly as one pass finds it.
+func TestWordStartsMendParts(t *testing.T) {
+	packs := []struct {
+		pats   []string
+		bounds []uint8
+	}{
+		{[]string{"rs"}, []uint8{boundLeft | boundRight}},
+		{[]string{"rs", "ours", "s h", "h", "hours rs"}, []uint8{boundLeft | boundRight, boundLeft, 0, boundLeft, boundLeft}},
+	}
+	for _, pk := range packs {
+		pats := make([][]byte, len(pk.pats))
+		for i, p := range pk.pats {
+			pats[i] = []byte(p)
+		}
+		a, err := buildBoundedAutomaton(pats, pk.bounds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.full == nil || a.partStart == 0 {
+			t.Fatalf("%q: the full table aware of word starts was not built (partStart %d)", pk.pats, a.partStart)
+		}
+		for n := minSplit; n < 400; n++ {
+			for _, unit := range []string{"hours rs ", "rs", " rs", "xrs", "hrs h"} {
+				text := bytes.Repeat([]byte(unit), n/len(unit)+1)[:n]
+				var want []acMatch
+				for _, m := range naiveMatches(pats, text) {
+					start, end := int(m.end)-len(pats[m.pat]), int(m.end)
+					b := pk.bounds[m.pat]
+					if !(b&boundLeft != 0 && start > 0 && wordRuneBefore(text, start) ||
+						b&boundRight != 0 && end < len(text) && wordRuneAt(text, end)) {
+						want = append(want, m)
+					}
+				}
+				sortMatches(want)
+				sc := scanScratch{boundsIn: text}
+				got, _ := a.scanWith(text, nil, 1<<20, &sc)
+				sortMatches(got)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%q in %q, %d bytes: %v, want %v", pk.pats, unit, n, got, want)
+				}
+			}
+		}
+	}
+}
