@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 14,066
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 16,466
 // ads in ten languages, written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
@@ -100,8 +100,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // general job frauds in English, Chinese and five more languages beside
 // honest sales, insurance, temp and remote jobs; English-language
 // recruitment of workers from Africa and South Asia; posts from Taiwan,
-// Hong Kong and Malaysia in traditional characters; and Chinese-language
-// recruitment into the compounds. No more
+// Hong Kong and Malaysia in traditional characters; Chinese-language
+// recruitment into the compounds; recruiters' private messages in the
+// Mekong languages; very short posts; forced labour at sea, on farms and
+// in homes; and English written by Southeast Asian writers. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
