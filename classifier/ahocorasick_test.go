@@ -20,6 +20,25 @@ func naiveMatches(patterns [][]byte, text []byte) []acMatch {
 	return out
 }
 
+// naiveBoundedMatches is naiveMatches with each match's word boundaries
+// checked, sorted: what a bounded automaton must find.
+func naiveBoundedMatches(patterns [][]byte, bounds []uint8, text []byte) []acMatch {
+	var out []acMatch
+	for _, m := range naiveMatches(patterns, text) {
+		if boundsHoldRef(bounds[m.pat], text, int(m.end)-len(patterns[m.pat]), int(m.end)) {
+			out = append(out, m)
+		}
+	}
+	sortMatches(out)
+	return out
+}
+
+// boundsHoldRef is the word-boundary test written plainly.
+func boundsHoldRef(bounds uint8, text []byte, start, end int) bool {
+	return !(bounds&boundLeft != 0 && start > 0 && wordRuneBefore(text, start) ||
+		bounds&boundRight != 0 && end < len(text) && wordRuneAt(text, end))
+}
+
 func sortMatches(m []acMatch) {
 	slices.SortFunc(m, func(a, b acMatch) int {
 		if a.end != b.end {
@@ -255,10 +274,6 @@ func TestBoundedAutomatonAgreesWithNaiveSearch(t *testing.T) {
 		}
 		return b
 	}
-	holds := func(bounds uint8, text []byte, start, end int) bool {
-		return !(bounds&boundLeft != 0 && start > 0 && wordRuneBefore(text, start) ||
-			bounds&boundRight != 0 && end < len(text) && wordRuneAt(text, end))
-	}
 	for _, size := range []int{5, 300, 3000, 30000} {
 		var pats [][]byte
 		var bounds []uint8
@@ -279,13 +294,7 @@ func TestBoundedAutomatonAgreesWithNaiveSearch(t *testing.T) {
 		}
 		for range 5 {
 			text := word(200 + r.IntN(2000))
-			var want []acMatch
-			for _, m := range naiveMatches(pats, text) {
-				if holds(bounds[m.pat], text, int(m.end)-len(pats[m.pat]), int(m.end)) {
-					want = append(want, m)
-				}
-			}
-			sortMatches(want)
+			want := naiveBoundedMatches(pats, bounds, text)
 			sc := scanScratch{boundsIn: text}
 			got, _ := a.scanWith(text, nil, 1<<20, &sc)
 			sortMatches(got)
@@ -295,7 +304,7 @@ func TestBoundedAutomatonAgreesWithNaiveSearch(t *testing.T) {
 			all, _ := a.scan(text, nil, 1<<20)
 			got = got[:0]
 			for _, m := range all {
-				if holds(bounds[m.pat], text, int(m.end)-len(pats[m.pat]), int(m.end)) {
+				if boundsHoldRef(bounds[m.pat], text, int(m.end)-len(pats[m.pat]), int(m.end)) {
 					got = append(got, m)
 				}
 			}
@@ -351,16 +360,7 @@ func TestWordStartsMendParts(t *testing.T) {
 		for n := minSplit; n < 400; n++ {
 			for _, unit := range []string{"hours rs ", "rs", " rs", "xrs", "hrs h"} {
 				text := bytes.Repeat([]byte(unit), n/len(unit)+1)[:n]
-				var want []acMatch
-				for _, m := range naiveMatches(pats, text) {
-					start, end := int(m.end)-len(pats[m.pat]), int(m.end)
-					b := pk.bounds[m.pat]
-					if !(b&boundLeft != 0 && start > 0 && wordRuneBefore(text, start) ||
-						b&boundRight != 0 && end < len(text) && wordRuneAt(text, end)) {
-						want = append(want, m)
-					}
-				}
-				sortMatches(want)
+				want := naiveBoundedMatches(pats, pk.bounds, text)
 				sc := scanScratch{boundsIn: text}
 				got, _ := a.scanWith(text, nil, 1<<20, &sc)
 				sortMatches(got)

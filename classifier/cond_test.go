@@ -13,11 +13,20 @@ import (
 // packOf compiles a rule pack written inline.
 func packOf(t *testing.T, yaml string) (*Classifier, error) {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(yaml), 0o644); err != nil {
+	c, _, err := packFileOf(t, yaml)
+	return c, err
+}
+
+// packFileOf is packOf, with the path of the file the pack was written
+// to, which its errors and warnings name.
+func packFileOf(t *testing.T, yaml string) (*Classifier, string, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "pack.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return New(Config{Rules: dir}, nil, nil)
+	c, err := New(Config{Rules: filepath.Dir(path)}, nil, nil)
+	return c, path, err
 }
 
 func TestCompanyCondition(t *testing.T) {

@@ -335,48 +335,32 @@ func TestWrittenNumbersAfterAChannel(t *testing.T) {
 	}
 }
 
-// TestWeChatPayIsNoContact: a chat app named as the way a wage is paid
-// ("当天微信结清") is no way to apply; named as a contact, it is.
-func TestWeChatPayIsNoContact(t *testing.T) {
+// TestChannelWordsInContext: a chat app named as the way a wage is paid
+// ("当天微信结清") is no way to apply, named as a contact it is; and in Lao,
+// written without spaces, the word for the LINE app must not be a
+// syllable of common words ("ອອນລາຍ" online, "ລາຍໄດ້" income,
+// "ລາຍລັກອັກສອນ" in writing).
+func TestChannelWordsInContext(t *testing.T) {
 	c, _ := newFixture(t, nil)
 	st := newAdState(c.cur.Load().p)
 	for _, tc := range []struct {
-		body   string
-		wechat bool
+		body    string
+		channel int
+		want    bool
 	}{
-		{"发传单，日结120元，当天下班微信结清", false},
-		{"工资微信转账，每周一发", false},
-		{"有意者加微信 hr_zhang88", true},
-		{"请加微信详聊", true},
+		{"发传单，日结120元，当天下班微信结清", chWeChat, false},
+		{"工资微信转账，每周一发", chWeChat, false},
+		{"有意者加微信 hr_zhang88", chWeChat, true},
+		{"请加微信详聊", chWeChat, true},
+		{"ວຽກອອນລາຍ ລາຍໄດ້ດີ ມີສັນຍາເປັນລາຍລັກອັກສອນ", chLine, false},
+		{"ສົນໃຈແອດໄລນ໌ຮ້ານໄດ້ເລີຍ", chLine, true},
+		{"ທັກລາຍມາເລີຍ", chLine, true},
 	} {
 		st.reset()
 		st.src = [nFields]string{"", tc.body, "", "", ""}
 		st.scan()
-		if got := st.channels&(1<<chWeChat) != 0; got != tc.wechat {
-			t.Errorf("%q: WeChat as a channel %v, want %v", tc.body, got, tc.wechat)
-		}
-	}
-}
-
-// TestLaoLineIsNotASyllable: Lao is written without spaces, so the word
-// for the LINE app must not be a syllable of common words ("ອອນລາຍ"
-// online, "ລາຍໄດ້" income, "ລາຍລັກອັກສອນ" in writing).
-func TestLaoLineIsNotASyllable(t *testing.T) {
-	c, _ := newFixture(t, nil)
-	st := newAdState(c.cur.Load().p)
-	for _, tc := range []struct {
-		body string
-		line bool
-	}{
-		{"ວຽກອອນລາຍ ລາຍໄດ້ດີ ມີສັນຍາເປັນລາຍລັກອັກສອນ", false},
-		{"ສົນໃຈແອດໄລນ໌ຮ້ານໄດ້ເລີຍ", true},
-		{"ທັກລາຍມາເລີຍ", true},
-	} {
-		st.reset()
-		st.src = [nFields]string{"", tc.body, "", "", ""}
-		st.scan()
-		if got := st.channels&(1<<chLine) != 0; got != tc.line {
-			t.Errorf("%q: LINE as a channel %v, want %v", tc.body, got, tc.line)
+		if got := st.channels&(1<<tc.channel) != 0; got != tc.want {
+			t.Errorf("%q: channel %d found %v, want %v", tc.body, tc.channel, got, tc.want)
 		}
 	}
 }

@@ -65,7 +65,6 @@ func TestBadRuleFilesAreRefused(t *testing.T) {
 // language of a list, as written or once normalised, loads with a warning
 // naming both lines; the same word in two languages of a list is not one.
 func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
-	dir := t.TempDir()
 	rules := `rules:
   - id: fee-twice
     weight: 3
@@ -82,11 +81,7 @@ func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
       match: ["Pay the processing fee first"]
       no_match: ["No experience needed"]
 `
-	path := filepath.Join(dir, "fees.yaml")
-	if err := os.WriteFile(path, []byte(rules), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Config{Rules: dir}, nil, nil)
+	c, path, err := packFileOf(t, rules)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +105,6 @@ func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
 // "am" (ำ) is split in two, so a regex written with it never matches
 // there: loaded with a warning that says what to write.
 func TestRegexWithUnreadableRune(t *testing.T) {
-	dir := t.TempDir()
 	rules := `rules:
   - id: thai-fee
     weight: 3
@@ -125,11 +119,7 @@ func TestRegexWithUnreadableRune(t *testing.T) {
       match: ["A processing fee"]
       no_match: ["ค่าดำเนินการ 5000 บาท"]
 `
-	path := filepath.Join(dir, "thai.yaml")
-	if err := os.WriteFile(path, []byte(rules), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Config{Rules: dir}, nil, nil)
+	c, path, err := packFileOf(t, rules)
 	if err != nil {
 		t.Fatal(err)
 	}
