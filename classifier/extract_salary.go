@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"math"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
 )
@@ -65,6 +67,8 @@ var multiplierWords = []struct {
 	{"million", 1e6, ""}, {"mil", 1e6, ""}, {"ล้าน", 1e6, ""}, {"ລ້ານ", 1e6, ""}, {"លាន", 1e6, ""},
 	{"သိန်း", 1e5, "MMK"}, {"lakh", 1e5, ""}, {"万", 1e4, ""}, {"หมื่น", 1e4, ""}, {"千", 1e3, ""}, {"พัน", 1e3, ""},
 	{"ngàn", 1e3, "VND"}, {"nghìn", 1e3, "VND"}, {"ribu", 1e3, "IDR"}, {"rb", 1e3, "IDR"}, {"k", 1e3, ""},
+	// Chat shorthand: "củ" is a million dong, "w" is 万 ("月入3w+").
+	{"củ", 1e6, "VND"}, {"w", 1e4, ""},
 }
 
 var periodWords = []struct {
@@ -343,7 +347,9 @@ func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int)
 	if end == i {
 		return c, i
 	}
+	numEnd := end
 	mult, mcur, end := w.suffixMultiplier(t, end)
+	v, end = addShorthandDigits(t, v, numEnd, end)
 	v *= mult
 	if mcur != "" && c.currency == "" {
 		c.currency = mcur
@@ -362,8 +368,9 @@ func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int)
 			k = skipSpaces(t, at)
 		}
 		if k < len(t) && isASCIIDigit(t[k]) {
-			v2, e2 := parseNumber(t, k)
-			m2, mc2, e2 := w.suffixMultiplier(t, e2)
+			v2, n2 := parseNumber(t, k)
+			m2, mc2, e2 := w.suffixMultiplier(t, n2)
+			v2, e2 = addShorthandDigits(t, v2, n2, e2)
 			if mult == 1 && m2 != 1 {
 				c.min *= m2 // "16-19 jt": the multiplier covers both
 				if c.currency == "" {
@@ -446,10 +453,20 @@ func hasWordAt(t []byte, i int, w string) bool {
 	if i+len(w) > len(t) || string(t[i:i+len(w)]) != w {
 		return false
 	}
-	// ASCII words end at a word boundary: "rm" is not "rmb".
+	// Words of Latin letters end at a word boundary: "rm" is not "rmb",
+	// nor "củ" (a million dong) "của" ("of").
 	last := w[len(w)-1]
-	if isASCIILetter(last) && i+len(w) < len(t) && isASCIILetter(t[i+len(w)]) {
-		return false
+	if i+len(w) >= len(t) {
+		return true
+	}
+	if isASCIILetter(last) {
+		return !isASCIILetter(t[i+len(w)])
+	}
+	if last >= utf8.RuneSelf {
+		if r, _ := utf8.DecodeLastRuneInString(w); unicode.Is(unicode.Latin, r) {
+			next, _ := utf8.DecodeRune(t[i+len(w):])
+			return !unicode.IsLetter(next)
+		}
 	}
 	return true
 }
@@ -506,6 +523,30 @@ func (w *salaryWords) suffixMultiplier(t []byte, i int) (float64, string, int) {
 		}
 	}
 	return 1, "", i
+}
+
+// addShorthandDigits reads the digits written after a multiplier joined
+// to its number, the chat shorthand for the next places: "1k5" is 1.5
+// thousand, "1k250" 1.25 thousand, "2tr5" 2.5 million, "1w2" 1.2 万. numEnd is where the number
+// ended and multEnd where the multiplier did; it returns the number with
+// those digits added as its decimal part, and where they end.
+func addShorthandDigits(t []byte, v float64, numEnd, multEnd int) (float64, int) {
+	if multEnd == numEnd || t[numEnd] == ' ' {
+		return v, multEnd // no multiplier, or one apart from its number
+	}
+	j := multEnd
+	for j < len(t) && j-multEnd < 4 && isASCIIDigit(t[j]) {
+		j++
+	}
+	if j == multEnd || j-multEnd > 3 || j < len(t) && (isASCIIDigit(t[j]) || isASCIILetter(t[j])) {
+		return v, multEnd
+	}
+	scale := 0.1
+	for _, d := range t[multEnd:j] {
+		v += float64(d-'0') * scale
+		scale /= 10
+	}
+	return v, j
 }
 
 func (w *salaryWords) currencyAfter(t []byte, i int) (string, int) {

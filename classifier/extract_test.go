@@ -62,6 +62,14 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "Earn $120-$180 daily", "en", "USD", 120, 180, "day", 3120},
 		// The compounds' "U" for USDT, after the amount only.
 		{"", "KK二期招组长，底薪2000U+组员业绩3%", "zh", "USDT", 2000, 0, "month", 2000},
+		// Chat shorthand: the digits after a multiplier joined to its
+		// number are the next places; "củ" is a million dong, "w" 万.
+		{"", "admin CS, gaji 1k5 $ + bonus target", "id", "USD", 1500, 0, "month", 1500},
+		{"", "Marketing 1k8$ + commission", "en", "USD", 1800, 0, "month", 1800},
+		{"", "lương 15 củ/tháng", "vi", "VND", 15e6, 0, "month", 585},
+		{"", "lương 2tr5 - 3tr", "vi", "VND", 2.5e6, 3e6, "month", 97.5},
+		{"", "月入3w+，轻松", "zh", "CNY", 30000, 0, "month", 4170},
+		{"", "底薪1w2-1w5", "zh", "CNY", 12000, 15000, "month", 1668},
 	}
 	for _, tc := range tests {
 		v := c.Classify(&ad.Raw{Salary: tc.salary, Body: tc.body, Lang: tc.lang})
@@ -72,6 +80,31 @@ func TestSalaryExtraction(t *testing.T) {
 		}
 		if s.Currency != tc.cur || s.Min != tc.min || s.Max != tc.max || s.Period != tc.period || math.Abs(s.USDMonth-tc.usd) > 0.02*tc.usd+1 {
 			t.Errorf("%q%q: got %s %v-%v /%s = $%v, want %s %v-%v /%s = $%v", tc.salary, tc.body, s.Currency, s.Min, s.Max, s.Period, s.USDMonth, tc.cur, tc.min, tc.max, tc.period, tc.usd)
+		}
+	}
+}
+
+// TestSalaryShorthandNeedsItsBoundaries keeps the shorthand to numbers it
+// is joined to: "củ" does not start "của" ("of"), a multiplier apart from
+// the digits after it takes none of them, and four digits after one are
+// no decimal part.
+func TestSalaryShorthandNeedsItsBoundaries(t *testing.T) {
+	c := shippedClassifier(t)
+	for _, tc := range []struct {
+		body string
+		want float64 // 0: no salary
+	}{
+		{"Em gửi 2 của mẹ và 3 của chị", 0},
+		{"Salary USD 2k 500 bonus", 2000},
+		{"Salary USD 1k250 bonus", 1250},
+		{"Salary USD 1k2500 bonus", 1000},
+	} {
+		s := c.Classify(&ad.Raw{Body: tc.body, Lang: "en"}).Extracted.Salary
+		switch {
+		case tc.want == 0 && s != nil:
+			t.Errorf("%q: salary %v %s, want none", tc.body, s.Min, s.Currency)
+		case tc.want != 0 && (s == nil || s.Min != tc.want):
+			t.Errorf("%q: salary %+v, want %v", tc.body, s, tc.want)
 		}
 	}
 }
