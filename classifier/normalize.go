@@ -260,6 +260,13 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 			i = j
 			continue
 		}
+		if isRegionalIndicator(r) {
+			if r2, s2 := utf8.DecodeRuneInString(src[i+size:]); isRegionalIndicator(r2) {
+				out, segs = emitFlag(out, segs, r, r2, i, i+size)
+				i += size + s2
+				continue
+			}
+		}
 		e := n.fold.entry(r)
 		if e == 0 {
 			// The rune reads as itself. There is room: checked above.
@@ -285,6 +292,25 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		i += size
 	}
 	dst.text, dst.segs = out, segs
+}
+
+// isRegionalIndicator reports whether r is one of the letters flags are
+// written with: two of them, a country's ISO code, make its flag.
+func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
+// emitFlag writes the flag of regional indicators r1 (at src offset at1)
+// and r2 (at at2) as a word of its own, "flag" and the country's code:
+// 🇰🇭 reads "flagkh", which the gazetteer lists as Cambodia, so a post
+// that names its country only by a flag still names it.
+func emitFlag(out []byte, segs []seg, r1, r2 rune, at1, at2 int) ([]byte, []seg) {
+	segs = addSeg(segs, len(out), at1, 0)
+	if len(out) > 0 && out[len(out)-1] != ' ' {
+		out = append(out, ' ')
+	}
+	out = append(out, "flag"...)
+	out = append(out, byte('a'+r1-0x1F1E6))
+	segs = addSeg(segs, len(out), at2, 0)
+	return append(out, byte('a'+r2-0x1F1E6), ' '), segs
 }
 
 // decodeRune is utf8.DecodeRuneInString(src[i:]) with the three-byte

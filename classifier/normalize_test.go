@@ -48,6 +48,8 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"traditional chinese", "護照 機票 緬甸", "护照 机票 缅甸", false},
 		{"traditional chinese beyond the common words", "實名手機卡 高價收購 臺灣 擔保 詐騙園區 綁架", "实名手机卡 高价收购 台湾 担保 诈骗园区 绑架", false},
 		{"invalid utf-8", "ab\xffcd", "ab cd", false},
+		{"flags read as country codes", "🇰🇭 CS job 🇲🇲🇹🇭 border🇱🇦 now", "flagkh cs job flagmm flagth border flagla now", false},
+		{"a lone regional indicator is a symbol", "job \U0001F1F0 now", "job now", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -350,7 +352,7 @@ func TestFirstPassAgreesWithReference(t *testing.T) {
 	pieces := []string{
 		"salary", "SALARY", "Telegram", " ", "  ", "   ", "\t", "\r\n", "\x00", "\x7f", "a", "Z", ".", "@",
 		"é", "ǆ", "İ", "е", "Τ", "ｔｅｌ", "＠", "，", "。", "：", "（", "！", "1️⃣", "🅣", "\u200b", "\u00ad", "e\u0301", "\u0301", "a\u0302\u0300",
-		"薪水", "護照", "ก", "ງ", "မ", "ក្រុង", "ﷺ", "㍻", "½", "\ue000", "\uffff", "\U0001F600", "\U0001D400",
+		"薪水", "護照", "ก", "ງ", "မ", "ក្រុង", "ﷺ", "㍻", "½", "\ue000", "\uffff", "\U0001F600", "\U0001D400", "🇰🇭", "🇲🇲🇹🇭", "\U0001F1F0",
 		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xed\xa0\x80", "\xe4\xb8", "\xe4", "\xff", "\xc3", "\xf0\x9f",
 	}
 	r := rand.New(rand.NewPCG(15, 16))
@@ -462,6 +464,15 @@ func (n *normalizer) pass1Ref(dst *denseText, src string) {
 				}
 			}
 			i = j
+			continue
+		}
+		if r2, s2 := utf8.DecodeRuneInString(src[i+size:]); isRegionalIndicator(r) && isRegionalIndicator(r2) {
+			if len(out) > 0 && out[len(out)-1] != ' ' {
+				out, orig = append(out, ' '), append(orig, int32(i))
+			}
+			out = append(out, 'f', 'l', 'a', 'g', byte('a'+r-0x1F1E6), byte('a'+r2-0x1F1E6), ' ')
+			orig = append(orig, int32(i), int32(i), int32(i), int32(i), int32(i), int32(i+size), int32(i+size))
+			i += size + s2
 			continue
 		}
 		s, ok := n.fold.lookup(r)
