@@ -431,7 +431,7 @@ func (st *adState) rawContact(raw string) {
 			st.channels |= 1 << link.kind
 		}
 	}
-	extractContactsIn(st, nt.text, true)
+	extractContactsIn(st, nt, raw, true)
 	if len(st.contactRefs) == before && len(raw) <= 128 {
 		from := len(st.contactText)
 		st.contactText = append(st.contactText, raw...)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
 )
@@ -58,7 +60,7 @@ var channelWords = map[int][]string{
 // extractContacts finds handles, numbers, addresses and links.
 func extractContacts(st *adState) {
 	for f := range nFields {
-		extractContactsIn(st, st.f[f].text, st.f[f].longDigits)
+		extractContactsIn(st, &st.f[f], st.src[f], st.f[f].longDigits)
 	}
 	extractWrittenNumbers(st)
 }
@@ -122,8 +124,9 @@ func isPhoneNumber(d string, plus bool) bool {
 	return plus || d[0] == '0' || hasPhoneCode(d) || len(d) == 11 && d[0] == '1' && d[1] >= '3'
 }
 
-// extractContactsIn finds contacts in one normalised text.
-func extractContactsIn(st *adState, t []byte, phones bool) {
+// extractContactsIn finds contacts in one normalised text d of src.
+func extractContactsIn(st *adState, d *normalized, src string, phones bool) {
+	t := d.text
 	{
 		// @handles and e-mail addresses.
 		for i := 0; i < len(t); {
@@ -156,7 +159,7 @@ func extractContactsIn(st *adState, t []byte, phones bool) {
 				// with no channel named before it, stands for "at".
 				// "from @example.com" names a mail domain: a Telegram
 				// name has no dots.
-				if at+1 < len(t) && t[at+1] == ' ' || domainAfter(t, at+1) > at+1 {
+				if at+1 < len(t) && t[at+1] == ' ' || domainAfter(t, at+1) > at+1 || isMention(d, src, at+1, end) {
 					st.contactText = st.contactText[:from]
 					continue
 				}
@@ -348,6 +351,25 @@ var theChannelWordIndex = sync.OnceValue(func() *[256][]channelWord {
 	}
 	return &idx
 })
+
+// isMention reports whether the "@" word at t[start:end] tags a person in
+// a comment ("@Rina Santos", "@Linh Trần"), not a Telegram name: a
+// capitalised name of letters followed by a capitalised surname, as
+// Facebook writes a tag.
+func isMention(d *normalized, src string, start, end int) bool {
+	t := d.text
+	if end+1 >= len(t) || t[end] != ' ' || end-start < 2 {
+		return false
+	}
+	for _, c := range t[start:end] {
+		if !isASCIILetter(c) {
+			return false
+		}
+	}
+	first, _ := utf8.DecodeRuneInString(src[d.origAt(start):])
+	next, _ := utf8.DecodeRuneInString(src[d.origAt(end+1):])
+	return unicode.IsUpper(first) && unicode.IsUpper(next)
+}
 
 func isHandleByte(c byte) bool { return isASCIIAlnum(c) || c == '_' || c == '.' }
 

@@ -179,6 +179,35 @@ func TestContactKindIsStable(t *testing.T) {
 	}
 }
 
+// TestMentionIsNoHandle: in a comment, "@Rina Santos" tags a person, as
+// Facebook writes a tag, and is no Telegram name; a handle with digits or
+// an underscore, one in lower case, or one after a channel's name is.
+func TestMentionIsNoHandle(t *testing.T) {
+	c := shippedClassifier(t)
+	for _, tc := range []struct {
+		body string
+		want string // the Telegram contact found, or ""
+	}{
+		{"@Rina Santos @Joel Dizon you were both looking for part-time, this café is legit", ""},
+		{"@Linh Trần con đừng có nghe mấy cái này nha", ""},
+		{"Data entry, $1,500 a month. Message @Anna Today", ""},
+		{"Data entry, $1,500 a month. Message @hr_anna today", "@hr_anna"},
+		{"Data entry, $1,500 a month. Message @Anna88 Today", "@anna88"},
+		{"Data entry, $1,500 a month. Telegram @Anna Today", "@anna"},
+	} {
+		x := c.Classify(&ad.Raw{Body: tc.body}).Extracted
+		got := ""
+		for _, ct := range x.Contacts {
+			if ct.Kind == "telegram" {
+				got = ct.Value
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%q: telegram contact %q, want %q", tc.body, got, tc.want)
+		}
+	}
+}
+
 // TestContactWordsNameAWayToApply checks the words that name a way of
 // applying, through the shipped rule that reads them: "use your phone" is
 // not a number to call, "come to the shop" is applying in person, and
