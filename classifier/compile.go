@@ -128,6 +128,11 @@ type node struct {
 	reNeed    literalNeed // and this literal text
 	rePrefix  *prefixSearch
 	cond      *condition
+	// childNeeds, of an all or a within, are what each of its children
+	// needs, where known: when one is not met the node fails before any
+	// child is evaluated. (A child's evidence, found first, can cost far
+	// more: "pay" with its negation cues, when the ad has no fee.)
+	childNeeds []needs
 }
 
 type rule struct {
@@ -302,6 +307,7 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 				match: rs.match, noMatch: rs.noMatch, file: rs.file, line: rs.line}
 			r.root = b.compileNode(rs, rs.when)
 			r.needs = needsOf(r.root)
+			walkNodes(r.root, setChildNeeds)
 			b.p.rules = append(b.p.rules, r)
 		}
 	}
@@ -719,6 +725,18 @@ func needsOf(n *node) needs {
 		return u
 	}
 	return needs{}
+}
+
+// setChildNeeds notes what each child of an all or a within needs.
+func setChildNeeds(n *node) {
+	if n.kind != kAll && n.kind != kWithin {
+		return
+	}
+	for _, c := range n.children {
+		if nc := needsOf(c); nc.known {
+			n.childNeeds = append(n.childNeeds, nc)
+		}
+	}
 }
 
 // walkNodes calls fn on n and every node below it.

@@ -420,6 +420,9 @@ func (st *adState) eval(n *node) bool {
 		}
 		return true
 	case kAll:
+		if !st.allMet(n.childNeeds) {
+			return false
+		}
 		for _, c := range n.children {
 			if !st.eval(c) {
 				st.spans = st.spans[:mark]
@@ -456,9 +459,22 @@ func (st *adState) eval(n *node) bool {
 		}
 		return true
 	case kWithin:
+		if !st.allMet(n.childNeeds) {
+			return false
+		}
 		return st.evalWithin(n, mark)
 	}
 	return false
+}
+
+// allMet reports whether the ad has what each of nds needs.
+func (st *adState) allMet(nds []needs) bool {
+	for _, nd := range nds {
+		if !nd.met(st) {
+			return false
+		}
+	}
+	return true
 }
 
 // evalWithin holds when every child matches and one match of each lies
