@@ -319,12 +319,17 @@ func (need literalNeed) holds(b []byte) bool {
 	if need == nil {
 		return true
 	}
+	// A window lacks nearly every string looked for, and each search of
+	// it costs more than noting, once, the bytes and pairs of bytes it
+	// has: most strings are turned away by those.
+	var g gramSet
+	g.of(b)
 alternatives:
 	for _, sets := range need {
 		for _, set := range sets {
 			found := false
 			for _, s := range set {
-				if bytes.Contains(b, []byte(s)) {
+				if g.mayHave(s) && bytes.Contains(b, []byte(s)) {
 					found = true
 					break
 				}
@@ -336,6 +341,49 @@ alternatives:
 		return true
 	}
 	return false
+}
+
+// gramSet notes which bytes a text has, and which pairs of bytes side
+// by side, the pairs hashed into pairBits bits: a string with a byte or
+// a pair the text lacks is not in it.
+type gramSet struct {
+	bytes [256 / 64]uint64
+	pairs [pairBits / 64]uint64
+}
+
+const pairBits = 1024
+
+func pairHash(a, b byte) uint32 {
+	return (uint32(a)<<8 | uint32(b)) * 0x9E3779B1 >> (32 - 10)
+}
+
+func (g *gramSet) of(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	prev := b[0]
+	g.bytes[prev>>6] |= 1 << (prev & 63)
+	for _, c := range b[1:] {
+		g.bytes[c>>6] |= 1 << (c & 63)
+		h := pairHash(prev, c)
+		g.pairs[h>>6] |= 1 << (h & 63)
+		prev = c
+	}
+}
+
+// mayHave reports whether the text may have s: false only when it
+// cannot.
+func (g *gramSet) mayHave(s string) bool {
+	if len(s) == 1 {
+		return g.bytes[s[0]>>6]>>(s[0]&63)&1 != 0
+	}
+	for i := 1; i < len(s); i++ {
+		h := pairHash(s[i-1], s[i])
+		if g.pairs[h>>6]>>(h&63)&1 == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // prefixSearch finds a regex's matches where every match begins with
