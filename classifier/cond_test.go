@@ -164,3 +164,41 @@ func TestSalaryPeriodAndCurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestExceptTakesSetsAndWords: an except may name sets and words at once;
+// a match inside either is dropped.
+func TestExceptTakesSetsAndWords(t *testing.T) {
+	c, err := packOf(t, `
+sets:
+  employer_pays:
+    en: [fee paid by the employer]
+rules:
+  - id: fee
+    weight: 3
+    category: advance-fee
+    description: A fee.
+    when:
+      keywords:
+        en: [fee]
+      except: {set: employer_pays, en: [fee waived]}
+    examples:
+      match: [Pay the fee first]
+      no_match: [The fee paid by the employer covers the visa, Your fee waived this month]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+	for body, want := range map[string]bool{
+		"Pay the fee first":                        true,
+		"The fee paid by the employer covers it":   false,
+		"Your fee waived this month":               false,
+		"Fee waived, but a second fee is due here": true,
+	} {
+		if got := len(hitRules(c.Classify(&ad.Raw{Body: body}))) > 0; got != want {
+			t.Errorf("%q: fired %v, want %v", body, got, want)
+		}
+	}
+}

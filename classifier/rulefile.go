@@ -507,8 +507,19 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 		case "negatable":
 			ns.negatable = p.boolean(v)
 		case "except":
-			if v.Kind == yaml.MappingNode && len(v.Content) == 2 && v.Content[0].Value == "set" {
-				ns.exceptSets = p.strs(v.Content[1])
+			// Sets and words may be excepted together: {set: x, en: [...]}.
+			if v.Kind == yaml.MappingNode {
+				words := &yaml.Node{Kind: yaml.MappingNode, Line: v.Line, Column: v.Column}
+				for i := 0; i+1 < len(v.Content); i += 2 {
+					if v.Content[i].Value == "set" {
+						ns.exceptSets = p.strs(v.Content[i+1])
+					} else {
+						words.Content = append(words.Content, v.Content[i], v.Content[i+1])
+					}
+				}
+				if len(words.Content) > 0 {
+					ns.except = p.keywordMap(words)
+				}
 			} else {
 				ns.except = p.keywordMap(v)
 			}
