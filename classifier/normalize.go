@@ -3,6 +3,7 @@ package classifier
 import (
 	"encoding/binary"
 	"math/bits"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -125,6 +126,10 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 	for i := 0; i < len(src); {
 		// The ASCII run: no rune here grows, so it is written in place.
 		if c := src[i]; c < utf8.RuneSelf {
+			if isSplitMark(c) && splitsUnspacedWord(out, src, i) {
+				i++ // "ຕົ້ນເ.ຜິ້.ງ", "แ-ช-ร์": the word put back together
+				continue
+			}
 			k := len(out)
 			if need := k + len(src) - i; cap(out) < need {
 				out = append(make([]byte, 0, need+64), out...)
@@ -292,6 +297,29 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		i += size
 	}
 	dst.text, dst.segs = out, segs
+}
+
+// isSplitMark reports whether c is one of the marks put between the
+// letters of a word to hide it from filters.
+func isSplitMark(c byte) bool { return c == '.' || c == '-' || c == '_' || c == '*' }
+
+// splitsUnspacedWord reports whether the mark at src[i] stands between two
+// letters of a script written without spaces (Thai, Lao, Khmer, Burmese,
+// Chinese): there it splits a word ("ຕົ້ນເ.ຜິ້.ງ", "金.三.角"), not words,
+// and the word reads as if it were not there. Keywords are normalised
+// the same way, so an abbreviation written with dots ("จ.ตาก") still
+// matches itself.
+func splitsUnspacedWord(out []byte, src string, i int) bool {
+	if len(out) == 0 || out[len(out)-1] < utf8.RuneSelf || i+1 >= len(src) || src[i+1] < utf8.RuneSelf {
+		return false
+	}
+	prev, _ := utf8.DecodeLastRune(out)
+	next, _ := utf8.DecodeRuneInString(src[i+1:])
+	return isUnspacedLetter(prev) && isUnspacedLetter(next)
+}
+
+func isUnspacedLetter(r rune) bool {
+	return isUnspacedScript(r) && (unicode.IsLetter(r) || unicode.IsMark(r))
 }
 
 // isRegionalIndicator reports whether r is one of the letters flags are

@@ -49,6 +49,8 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"traditional chinese beyond the common words", "實名手機卡 高價收購 臺灣 擔保 詐騙園區 綁架", "实名手机卡 高价收购 台湾 担保 诈骗园区 绑架", false},
 		{"invalid utf-8", "ab\xffcd", "ab cd", false},
 		{"flags read as country codes", "🇰🇭 CS job 🇲🇲🇹🇭 border🇱🇦 now", "flagkh cs job flagmm flagth border flagla now", false},
+		{"letters of unspaced scripts split by dots or dashes", "ຕົ້ນເ.ຜິ້.ງ แ-ช-ร์-ลู-ก-โ-ซ่ 金.三.角 มิ.ย.", "ຕົ້ນເຜິ້ງ แชร์ลูกโซ่ 金三角 มิย.", false},
+		{"a mark beside a space, a digit or another script stays", "ไทย-Lao, 3.5 ล้าน, ก. - ข.", "ไทย-lao, 3.5 ล้าน, ก. - ข.", false},
 		{"a lone regional indicator is a symbol", "job \U0001F1F0 now", "job now", false},
 	}
 	for _, tc := range tests {
@@ -352,7 +354,7 @@ func TestFirstPassAgreesWithReference(t *testing.T) {
 	pieces := []string{
 		"salary", "SALARY", "Telegram", " ", "  ", "   ", "\t", "\r\n", "\x00", "\x7f", "a", "Z", ".", "@",
 		"é", "ǆ", "İ", "е", "Τ", "ｔｅｌ", "＠", "，", "。", "：", "（", "！", "1️⃣", "🅣", "\u200b", "\u00ad", "e\u0301", "\u0301", "a\u0302\u0300",
-		"薪水", "護照", "ก", "ງ", "မ", "ក្រុង", "ﷺ", "㍻", "½", "\ue000", "\uffff", "\U0001F600", "\U0001D400", "🇰🇭", "🇲🇲🇹🇭", "\U0001F1F0",
+		"薪水", "護照", "ก", "ງ", "မ", "ក្រុង", "ﷺ", "㍻", "½", "\ue000", "\uffff", "\U0001F600", "\U0001D400", "🇰🇭", "🇲🇲🇹🇭", "\U0001F1F0", "ເ.ຜິ້", "ก-", "-ข", "金.三", "*", "_",
 		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xed\xa0\x80", "\xe4\xb8", "\xe4", "\xff", "\xc3", "\xf0\x9f",
 	}
 	r := rand.New(rand.NewPCG(15, 16))
@@ -394,6 +396,14 @@ func (n *normalizer) pass1Ref(dst *denseText, src string) {
 	for i := 0; i < len(src); {
 		// The ASCII run: no rune here grows, so it is written in place.
 		if c := src[i]; c < utf8.RuneSelf {
+			if c == '.' || c == '-' || c == '_' || c == '*' {
+				prev, _ := utf8.DecodeLastRune(out)
+				next, _ := utf8.DecodeRuneInString(src[i+1:])
+				if len(out) > 0 && isUnspacedLetter(prev) && isUnspacedLetter(next) {
+					i++
+					continue
+				}
+			}
 			k := len(out)
 			// The buffers may come from an earlier, differently shaped
 			// text (pass two swaps them), so both are checked.
