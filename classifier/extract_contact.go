@@ -274,7 +274,7 @@ func nearestChannelAt(t []byte, at, def int) (kind, start, end int) {
 
 // wholeWord reports whether word, found at t[i], is not part of a longer
 // word: no ASCII letter or digit before a word that starts with one, and
-// (hasWordAt) no ASCII letter after a word that ends with one ("wa0812"
+// (hasWordAt) no letter after a word that ends with a Latin one ("wa0812"
 // is still WhatsApp and a number).
 func wholeWord(t []byte, i int, word string) bool {
 	if isASCIIAlnum(word[0]) && i > 0 && isASCIIAlnum(t[i-1]) {
