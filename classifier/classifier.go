@@ -478,6 +478,9 @@ func (st *adState) extracted() ad.Extracted {
 	}
 	x := ad.Extracted{Salary: st.salary, Countries: part(0), Places: part(1), JobTypes: part(2), Languages: part(3), Nationalities: part(4)}
 	x.Contacts = st.verdictContacts()
+	for f := range st.f {
+		x.Zawgyi = x.Zawgyi || st.f[f].zawgyi
+	}
 	return x
 }
 

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/lurewatch/lurewatch/pkg/zawgyi"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -23,6 +24,9 @@ type normalized struct {
 	// leetspeak, look-alike or full-width letters, invisible characters
 	// inside words.
 	invalid, obfuscated int
+	// zawgyi is set when the text's Burmese was typed in the Zawgyi
+	// encoding and read converted to Unicode.
+	zawgyi bool
 	// longDigits is set when the text has a run of nine digits or more,
 	// the only place a phone number can be.
 	longDigits bool
@@ -86,6 +90,8 @@ type normalizer struct {
 	tmpSegs  []seg
 	letters  []int
 	tokens   tokenBits
+	zawgyi   zawgyi.Converter
+	zgRunes  []rune // scratch for one syllable
 }
 
 // edit replaces pass-one text[start:end] with replText[rs:re], whose
@@ -120,6 +126,8 @@ func (n *normalizer) normalize(dst *normalized, src string) {
 
 func (n *normalizer) pass1(dst *normalized, src string) {
 	out, segs := dst.text[:0], dst.segs[:0]
+	dst.zawgyi = false
+	inZawgyi := 0 // 1 when the Burmese is typed in Zawgyi, -1 when not, 0 not yet known
 	if cap(out) < len(src)+16 {
 		out = make([]byte, 0, len(src)+len(src)/8+16)
 	}
@@ -184,6 +192,21 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 			continue
 		}
 		r, size := decodeRune(src, i)
+		if r >= 0x1000 && r <= 0x109F {
+			// Burmese: decided once, at its first letter, whether it is
+			// typed in Zawgyi.
+			if inZawgyi == 0 {
+				inZawgyi = -1
+				if zawgyi.Is(src[i:]) {
+					inZawgyi = 1
+					dst.zawgyi = true
+				}
+			}
+			if inZawgyi > 0 {
+				out, segs, i = n.emitZawgyi(out, segs, src, i)
+				continue
+			}
+		}
 		if cap(out)-len(out) < len(src)-i+64 {
 			out = append(make([]byte, 0, 2*cap(out)+len(src)-i+64), out...)
 		}

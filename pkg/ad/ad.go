@@ -148,6 +148,10 @@ type Extracted struct {
 	// 3166 alpha-2), inferred from language, phone codes and words such as
 	// "WNI" or "OFW".
 	Nationalities []string `json:"nationalities,omitempty"`
+	// Zawgyi is set when the ad's Burmese is typed in the Zawgyi font
+	// encoding: it was read converted to Unicode, but span texts show it
+	// as typed, and a Unicode font draws it garbled.
+	Zawgyi bool `json:"zawgyi,omitempty"`
 }
 
 // Salary is a pay offer, as written and normalised.
