@@ -64,12 +64,27 @@ func snippets(d *Doc, locs search.FieldTermLocationMap) []Snippet {
 			out = append(out, Snippet{Field: "body", Parts: p})
 		}
 	}
+	if _, conv := partText(parts, partUnicode); len(marks[partUnicode]) > 0 {
+		for _, p := range passages(conv, marks[partUnicode], 1) {
+			out = append(out, Snippet{Field: partUnicode, Parts: p})
+		}
+	}
 	for _, f := range []struct{ name, text string }{{"location", d.Location}, {"company", d.Company}} {
 		if len(marks[f.name]) > 0 {
 			out = append(out, Snippet{Field: f.name, Parts: MarkText(f.text, marks[f.name])})
 		}
 	}
 	return out
+}
+
+// partText is the text of the part of that name.
+func partText(parts []textPart, name string) (bool, string) {
+	for _, p := range parts {
+		if p.name == name {
+			return true, p.text
+		}
+	}
+	return false, ""
 }
 
 // MarkText cuts text into parts, marking the ranges of marks. Ranges that

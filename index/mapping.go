@@ -10,12 +10,13 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/lurewatch/lurewatch/pkg/ad"
+	"github.com/lurewatch/lurewatch/pkg/zawgyi"
 )
 
 // analysisVersion changes whenever the analyzers' code changes in a way that
 // tokenises stored text differently: the mapping's JSON names the analyzers
 // but cannot see their code, and a changed mapping id makes Open reindex.
-const analysisVersion = "6"
+const analysisVersion = "7"
 
 // Field names of the index. The text fields are searched by a query string
 // without a field name; the keyword fields are facets and filters.
@@ -60,6 +61,10 @@ var textFields = []struct {
 // the whole text.
 var fieldAliases = map[string]string{"body": fieldText, "location": fieldText, "company": fieldText, "contacts": fieldText}
 
+// partUnicode is the part that holds the title and body of an ad typed in
+// Zawgyi, converted to Unicode.
+const partUnicode = "unicode"
+
 // partSep joins the parts of the text. The tokenizer leaves a gap in the
 // positions there, so that no phrase runs from one part into the next.
 const partSep = "\u2029"
@@ -88,6 +93,11 @@ func textParts(d *Doc) (string, []textPart) {
 	add("company", d.Company)
 	for _, c := range d.Contacts {
 		add("contacts", c)
+	}
+	if d.Verdict.Extracted.Zawgyi {
+		// Burmese typed in Zawgyi is found by a query in Unicode, as
+		// analysts type it, in its converted copy.
+		add(partUnicode, zawgyi.Convert(d.Title+"\n"+d.Body))
 	}
 	return b.String(), parts
 }

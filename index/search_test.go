@@ -268,6 +268,24 @@ func TestHighlights(t *testing.T) {
 	}
 }
 
+// An ad whose Burmese is typed in Zawgyi is found by the Unicode an
+// analyst types, and the match is shown in its converted text.
+func TestZawgyiAdFoundByUnicode(t *testing.T) {
+	zg := indextest.Fixture{ID: "my-zg", Lang: "my", Title: "ထိုင္း အြန္လိုင္း အလုပ္",
+		Body: "လစာ ၃၀ သိန္း ႀကိဳတင္ေငြ မလိုပါ", Level: "high"}.Flagged()
+	zg.Verdict.Extracted.Zawgyi = true
+	idx := indextest.Open(t, append(indextest.Ads(), zg))
+	for _, word := range []string{"ကြိုတင်ငွေ", "ထိုင်း"} {
+		res := search(t, idx, index.Query{Text: word, Highlight: true})
+		if got := ids(res); !slices.Equal(got, []string{"my-zg"}) {
+			t.Fatalf("%q found %v, want [my-zg]", word, got)
+		}
+		if got := marked(res.Hits[0], "unicode"); !slices.Equal(got, []string{word}) {
+			t.Errorf("%q marked %q in the converted text", word, got)
+		}
+	}
+}
+
 func TestSimilar(t *testing.T) {
 	idx := indextest.Open(t, indextest.Ads())
 	sim, err := idx.Similar(context.Background(), "en-1", 10)

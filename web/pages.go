@@ -14,6 +14,7 @@ import (
 
 	"github.com/lurewatch/lurewatch/index"
 	"github.com/lurewatch/lurewatch/pkg/ad"
+	"github.com/lurewatch/lurewatch/pkg/zawgyi"
 )
 
 // pageNames are the pages, each a template file beside layout.html.
@@ -152,7 +153,7 @@ func newHitView(h index.Hit) hitView {
 		switch sn.Field {
 		case "title":
 			v.Title = sn.Parts
-		case "body":
+		case "body", "unicode":
 			v.Passages = append(v.Passages, sn.Parts)
 		}
 	}
@@ -478,11 +479,14 @@ type adView struct {
 	Salary                       string
 	Places, Countries, Languages []string
 	JobTypes, Nationalities      []string
-	Contacts                     []contactView
-	ContactsAsWritten            []string
-	RulePack, ClassifiedAt       string
-	ContentHash                  string
-	SameContact, SameContent     []hitView
+	// Unicode is the title and body converted, for an ad whose Burmese
+	// is typed in Zawgyi, which a Unicode font draws garbled.
+	Unicode                  string
+	Contacts                 []contactView
+	ContactsAsWritten        []string
+	RulePack, ClassifiedAt   string
+	ContentHash              string
+	SameContact, SameContent []hitView
 }
 
 // spanMarks are the rule hits' spans in one field, as marks labelled with
@@ -542,6 +546,9 @@ func (s *Server) adPage(w http.ResponseWriter, r *http.Request, u *who) {
 		Salary: fmtSalary(x.Salary), Places: x.Places, Countries: x.Countries, Languages: x.Languages,
 		JobTypes: x.JobTypes, Nationalities: x.Nationalities, ContactsAsWritten: d.Contacts,
 		RulePack: v.Rules, ClassifiedAt: fmtTime(v.ClassifiedAt), ContentHash: d.ContentHash,
+	}
+	if x.Zawgyi {
+		view.Unicode = zawgyi.Convert(strings.TrimSpace(d.Title + "\n" + d.Body))
 	}
 	for _, h := range v.Hits {
 		rv := ruleView{Rule: h.Rule, Category: h.Category, Description: h.Description, Weight: fmt.Sprintf("%+g", h.Weight)}

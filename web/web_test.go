@@ -483,3 +483,30 @@ func TestAdPageSignsRuleWeights(t *testing.T) {
 		t.Errorf("a negative weight shows as +-:\n%s", page)
 	}
 }
+
+// An ad typed in Zawgyi is shown as typed and, beside it, converted to
+// Unicode, the text the rules read.
+func TestAdPageShowsZawgyiConverted(t *testing.T) {
+	f := indextest.Fixture{ID: "zg-1", Lang: "my", Source: "board", Title: "ထိုင္း အလုပ္",
+		Body: "ႀကိဳတင္ေငြ မလိုပါ", Level: "high", Posted: "2026-11-12"}.Flagged()
+	f.Verdict.Extracted.Zawgyi = true
+	plain := indextest.Fixture{ID: "u-1", Lang: "my", Source: "board", Title: "ထိုင်း အလုပ်",
+		Body: "ကြိုတင်ငွေ မလိုပါ", Level: "high", Posted: "2026-11-12"}.Flagged()
+	s := newTestSite(t, f, plain)
+	c := s.client(t)
+	s.login(t, c)
+	for _, tc := range []struct {
+		path      string
+		converted bool
+	}{{"/ads/zg-1", true}, {"/ads/u-1", false}} {
+		resp, err := c.Get(s.url(tc.path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := body(t, resp)
+		shown := strings.Contains(page, "Read as Unicode") && strings.Contains(page, "ထိုင်း အလုပ်\nကြိုတင်ငွေ မလိုပါ")
+		if shown != tc.converted || !strings.Contains(page, f.Body) && tc.converted {
+			t.Errorf("%s: converted text shown %v, want %v:\n%s", tc.path, shown, tc.converted, page)
+		}
+	}
+}
