@@ -194,7 +194,7 @@ type Converter struct {
 // Myanmar block.
 func (c *Converter) Next(dst []rune, s string, i int) (out []rune, last, next int) {
 	r, size := utf8.DecodeRuneInString(s[i:])
-	if kind(r) == none {
+	if kind(r) == none && !((r == 0x1040 || r == 0x1047) && inWord(s, i, size, false)) {
 		return append(dst, r), i, i + size
 	}
 	units := c.units[:0]
@@ -203,11 +203,12 @@ func (c *Converter) Next(dst []rune, s string, i int) (out []rune, last, next in
 	for j := i; j < len(s); {
 		r, size := utf8.DecodeRuneInString(s[j:])
 		k := kind(r)
-		if r == 0x1040 && !base && len(units) == pre {
-			// Zawgyi typists write wa as the zero it looks like; after
-			// the vowel e or before a vowel sign it can only be wa.
-			if nr, _ := utf8.DecodeRuneInString(s[j+size:]); pre > 0 || kind(nr) == mark {
-				r, k = 0x101D, baseLetter
+		if (r == 0x1040 || r == 0x1047) && !base && len(units) == pre && inWord(s, j, size, pre > 0) {
+			// Zawgyi typists write wa as the zero it looks like, and
+			// some ra as the seven.
+			r, k = 0x101D, baseLetter
+			if s[j+2] == 0x87 {
+				r = 0x101B
 			}
 		}
 		if k == none || k == preBase && (base || len(units) > pre) || k == baseLetter && base {
@@ -241,6 +242,22 @@ func (c *Converter) Next(dst []rune, s string, i int) (out []rune, last, next in
 	}
 	_, lastSize := utf8.DecodeRuneInString(s[last:])
 	return dst, last, last + lastSize
+}
+
+// inWord reports whether the digit of the given size at s[j:] stands
+// among Burmese letters, not digits: then it is the letter it looks like.
+// After a vowel e typed before it, it always is.
+func inWord(s string, j, size int, afterE bool) bool {
+	if afterE {
+		return true
+	}
+	prev, _ := utf8.DecodeLastRuneInString(s[:j])
+	next, _ := utf8.DecodeRuneInString(s[j+size:])
+	isDigit := func(r rune) bool { return r >= '0' && r <= '9' || r >= 0x1040 && r <= 0x1049 }
+	if isDigit(prev) || isDigit(next) {
+		return false
+	}
+	return kind(prev) != none || kind(next) != none
 }
 
 // Convert returns s with its Burmese converted from Zawgyi to Unicode.
