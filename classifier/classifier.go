@@ -269,6 +269,9 @@ func (c *Classifier) Classify(r *ad.Raw) ad.Verdict {
 	if ls := st.languages(); len(ls) > 0 {
 		lang = ls[0]
 	}
+	// The fee first: an amount the ad asks the applicant to pay is not
+	// the pay it offers.
+	extractFee(st, c.rates, lang)
 	extractSalary(st, c.rates, lang)
 
 	v := ad.Verdict{Rules: l.p.hash}
@@ -476,7 +479,7 @@ func (st *adState) extracted() ad.Extracted {
 		}
 		return all[from:ends[k]:ends[k]]
 	}
-	x := ad.Extracted{Salary: st.salary, Countries: part(0), Places: part(1), JobTypes: part(2), Languages: part(3), Nationalities: part(4)}
+	x := ad.Extracted{Salary: st.salary, Fee: st.fee, Countries: part(0), Places: part(1), JobTypes: part(2), Languages: part(3), Nationalities: part(4)}
 	x.Contacts = st.verdictContacts()
 	for f := range st.f {
 		x.Zawgyi = x.Zawgyi || st.f[f].zawgyi

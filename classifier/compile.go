@@ -25,6 +25,7 @@ const (
 	fieldTitle    = 0
 	fieldBody     = 1
 	fieldLocation = 2
+	fieldSalary   = 3
 )
 
 // fieldHeadline is the bit of a rule's fields that names the headline:
@@ -59,6 +60,7 @@ const (
 	tNat                         // mention of a nationality
 	tChannel                     // name of a contact channel
 	tNumberCue                   // word before a phone number written out
+	tFeeCue                      // word that names a charge to the applicant
 )
 
 type target struct {
@@ -289,6 +291,9 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		for _, w := range channelWords[kind] {
 			b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tChannel, int32(kind)})
 		}
+	}
+	for _, w := range feeCueWords {
+		b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tFeeCue, 0})
 	}
 	for _, w := range numberCueWords {
 		b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tNumberCue, 0})

@@ -8,6 +8,7 @@ import (
 )
 
 // condition tests what the extractors found: "salary_usd_month >= 800",
+// "fee_months >= 3",
 // "place in watched_regions", "contact_channels only [telegram, whatsapp]",
 // "job_type in [typist, customer_service]", "company missing".
 type condition struct {
@@ -26,6 +27,8 @@ var condFields = map[string][]string{
 	"salary_usd_month":     {">=", ">", "<=", "<", "==", "missing", "present"},
 	"salary_max_usd_month": {">=", ">", "<=", "<", "==", "missing", "present"},
 	"salary_period":        {"in"},
+	"fee_usd":              {">=", ">", "<=", "<", "==", "missing", "present"},
+	"fee_months":           {">=", ">", "<=", "<", "=="},
 	"salary_currency":      {"in"},
 	"obfuscation":          {">=", ">", "<=", "<", "=="},
 	"words":                {">=", ">", "<=", "<", "=="},
@@ -138,7 +141,7 @@ func parseCondition(s string, p *pack) (*condition, error) {
 
 func (c *condition) hasSpans() bool {
 	switch c.field {
-	case "salary_usd_month", "salary_max_usd_month", "salary_period", "salary_currency", "place", "job_type", "contact_channels":
+	case "salary_usd_month", "salary_max_usd_month", "salary_period", "salary_currency", "place", "job_type", "contact_channels", "fee_usd", "fee_months":
 		return c.op != "missing"
 	}
 	return false
@@ -179,6 +182,26 @@ func (c *condition) eval(st *adState) bool {
 			return false
 		}
 		st.spans = append(st.spans, st.salarySpan)
+		return true
+	case "fee_usd":
+		if st.fee == nil {
+			return c.op == "missing"
+		}
+		if c.op == "missing" || c.op != "present" && !compareNum(st.fee.USD, c.op, c.num) {
+			return false
+		}
+		st.spans = append(st.spans, st.feeSpan)
+		return true
+	case "fee_months":
+		// The fee in months of the pay the ad offers: the measure the
+		// laws that cap recruitment fees use.
+		if st.fee == nil || st.salary == nil || st.salary.USDMonth <= 0 {
+			return false
+		}
+		if !compareNum(st.fee.USD/st.salary.USDMonth, c.op, c.num) {
+			return false
+		}
+		st.spans = append(st.spans, st.feeSpan, st.salarySpan)
 		return true
 	case "salary_period", "salary_currency":
 		if st.salary == nil {

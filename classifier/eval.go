@@ -72,6 +72,11 @@ type adState struct {
 	rawNorm     normalized // a contact the crawler gave, normalised
 	salary      *ad.Salary
 	salarySpan  spanRef
+	fee         *ad.Fee
+	feeSpan     spanRef
+	// feeCues are the words that name a charge ("placement fee", "phí",
+	// "押金"): the fee extractor reads the amounts beside them.
+	feeCues     []spanRef
 	obfuscation int
 
 	hint      string
@@ -116,6 +121,7 @@ func (st *adState) reset() {
 	st.placeHits, st.jobHits, st.natHits, st.channelHits, st.numberCues = st.placeHits[:0], st.jobHits[:0], st.natHits[:0], st.channelHits[:0], st.numberCues[:0]
 	st.contactRefs, st.contactText = st.contactRefs[:0], st.contactText[:0]
 	st.channels, st.salary, st.obfuscation, st.capped = 0, nil, 0, false
+	st.fee, st.feeCues = nil, st.feeCues[:0]
 	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = st.langs[:0], false, st.nats[:0], false, -1
 	st.ctry, st.ctryDone = st.ctry[:0], false
 	st.headEnd = -2
@@ -261,6 +267,9 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				continue
 			case tNumberCue:
 				st.numberCues = append(st.numberCues, sr)
+				continue
+			case tFeeCue:
+				st.feeCues = append(st.feeCues, sr)
 				continue
 			case tPlace:
 				st.placeHits = append(st.placeHits, idHit{tg.id, sr})

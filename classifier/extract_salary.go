@@ -226,6 +226,9 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				continue
 			}
 			i = end
+			if st.fee != nil && int(st.feeSpan.field) == f && int(st.feeSpan.start) == c.start {
+				continue // the fee the ad asks for
+			}
 			if c.currency == "" {
 				// A bare amount counts in the salary field, or beside a
 				// word that says it is pay by the month, day or year

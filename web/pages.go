@@ -113,6 +113,17 @@ func fmtSalary(x *ad.Salary) string {
 	return s
 }
 
+func fmtFee(x *ad.Fee) string {
+	if x == nil || x.USD <= 0 {
+		return ""
+	}
+	s := "USD " + thousands(x.USD)
+	if x.Text != "" {
+		s += " (" + x.Text + ")"
+	}
+	return s
+}
+
 func thousands(f float64) string {
 	n := strconv.FormatFloat(f, 'f', 0, 64)
 	var b strings.Builder
@@ -476,7 +487,7 @@ type adView struct {
 	FirstSeen, LastSeen          string
 	TimesSeen                    int
 	Rules                        []ruleView
-	Salary                       string
+	Salary, Fee                  string
 	Places, Countries, Languages []string
 	JobTypes, Nationalities      []string
 	// Unicode is the title and body converted, for an ad whose Burmese
@@ -543,7 +554,7 @@ func (s *Server) adPage(w http.ResponseWriter, r *http.Request, u *who) {
 		SourceURL: safeURL(d.URL), SourceRaw: d.URL,
 		Posted: fmtTime(d.PostedAt), Fetched: fmtTime(d.FetchedAt),
 		FirstSeen: fmtTime(d.FirstSeen), LastSeen: fmtTime(d.LastSeen), TimesSeen: d.TimesSeen,
-		Salary: fmtSalary(x.Salary), Places: x.Places, Countries: x.Countries, Languages: x.Languages,
+		Salary: fmtSalary(x.Salary), Fee: fmtFee(x.Fee), Places: x.Places, Countries: x.Countries, Languages: x.Languages,
 		JobTypes: x.JobTypes, Nationalities: x.Nationalities, ContactsAsWritten: d.Contacts,
 		RulePack: v.Rules, ClassifiedAt: fmtTime(v.ClassifiedAt), ContentHash: d.ContentHash,
 	}

@@ -460,12 +460,14 @@ func TestPostWithoutTitleLeadsWithItsText(t *testing.T) {
 
 // A rule that counts against a flag (a registered employer, say) shows its
 // weight with its own sign, and one that counts for it with a plus (which
-// html/template writes as &#43;).
+// html/template writes as &#43;). The fee asked shows in dollars, with the
+// amount as written.
 func TestAdPageSignsRuleWeights(t *testing.T) {
 	f := indextest.Fixture{ID: "w-1", Lang: "en", Source: "board", Title: "Typists for Poipet",
 		Body: "Typists for Poipet, Acme Co.", Rules: [][2]string{{"watched-hub", "Poipet"}},
 		Level: "medium", Posted: "2026-11-12"}.Flagged()
 	f.Verdict.Hits = append(f.Verdict.Hits, ad.Hit{Rule: "registered-employer", Weight: -0.75, Description: "Names a registered company."})
+	f.Verdict.Extracted.Fee = &ad.Fee{Amount: 150000, Currency: "PHP", USD: 2610, Text: "₱150,000"}
 	s := newTestSite(t, f)
 	c := s.client(t)
 	s.login(t, c)
@@ -474,7 +476,7 @@ func TestAdPageSignsRuleWeights(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := body(t, resp)
-	for _, want := range []string{"<td>&#43;3</td>", "<td>-0.75</td>"} {
+	for _, want := range []string{"<td>&#43;3</td>", "<td>-0.75</td>", "Fee asked</dt><dd>USD 2,610 (₱150,000)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the ad page lacks %s:\n%s", want, page)
 		}

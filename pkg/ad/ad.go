@@ -136,6 +136,8 @@ type Span struct {
 // Extracted is what the classifier's extractors found in the ad.
 type Extracted struct {
 	Salary *Salary `json:"salary,omitempty"`
+	// Fee is the largest charge the ad asks the applicant to pay.
+	Fee *Fee `json:"fee,omitempty"`
 	// Places are the watched places named, by canonical name.
 	Places []string `json:"places,omitempty"`
 	// Countries are ISO 3166 alpha-2 codes of the places named.
@@ -162,6 +164,14 @@ type Salary struct {
 	Period   string  `json:"period"`
 	// USDMonth is the offer's lower bound in US dollars a month.
 	USDMonth float64 `json:"usd_month"`
+	Text     string  `json:"text,omitempty"`
+}
+
+// Fee is a charge to the applicant, as written and in US dollars.
+type Fee struct {
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency"`
+	USD      float64 `json:"usd"`
 	Text     string  `json:"text,omitempty"`
 }
 

@@ -1,0 +1,71 @@
+package classifier
+
+import (
+	"math"
+	"testing"
+
+	"github.com/lurewatch/lurewatch/pkg/ad"
+)
+
+func TestFeeExtraction(t *testing.T) {
+	c := shippedClassifier(t)
+	tests := []struct {
+		name, body, lang string
+		cur              string
+		amount           float64 // 0: no fee found
+		text             string
+	}{
+		{"after its cue", "Factory work in Hungary. Placement fee: PHP 150,000 before deployment.", "tl", "PHP", 150000, "PHP 150,000"},
+		{"before its cue", "A USD 3,000 placement fee is due on signing.", "en", "USD", 3000, "USD 3,000"},
+		{"a multiplier names the currency", "Đơn hàng Nhật, chi phí 150 triệu trọn gói.", "vi", "VND", 150e6, "150 triệu"},
+		{"a bare amount in the ad's currency", "入职需交押金3000元，工作满三个月退还", "zh", "CNY", 3000, "3000元"},
+		{"the largest of several", "Biaya medical Rp 1.500.000, biaya proses Rp 25 juta", "id", "IDR", 25e6, "Rp 25 juta"},
+		{"the pay is no fee", "Salary USD 1,200 a month, no fee", "en", "", 0, ""},
+		{"a monthly charge is no one-off fee", "Dorm fee RM150/month deducted from salary", "ms", "", 0, ""},
+		{"a small bare number is a count", "Fees: 2 instalments", "en", "", 0, ""},
+		{"no cue, no fee", "Salary THB 25,000 with housing", "th", "", 0, ""},
+		{"a fee said to be none", "Tidak dipungut biaya Rp 5 juta", "id", "", 0, ""},
+		{"a phone number is no amount", "Biaya pendaftaran hubungi 081234567890", "id", "", 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(&ad.Raw{Body: tc.body, Lang: tc.lang})
+			f := v.Extracted.Fee
+			if tc.amount == 0 {
+				if f != nil {
+					t.Fatalf("found a fee %+v", *f)
+				}
+				return
+			}
+			if f == nil {
+				t.Fatal("no fee found")
+			}
+			if f.Currency != tc.cur || math.Abs(f.Amount-tc.amount) > 1e-6*tc.amount || f.Text != tc.text || f.USD <= 0 {
+				t.Errorf("fee %+v, want %v %s read from %q", *f, tc.amount, tc.cur, tc.text)
+			}
+		})
+	}
+}
+
+// A fee of several months' pay fires the rule on the legal caps; the same
+// fee beside a task's reward, read as a month's pay, does not.
+func TestFeeMonthsCondition(t *testing.T) {
+	c := shippedClassifier(t)
+	for _, tc := range []struct {
+		body string
+		want bool
+	}{
+		{"Factory job in Hungary, salary EUR 800 a month. Placement fee PHP 150,000.", true},
+		{"Factory job in Hungary, salary EUR 800 a month. Placement fee PHP 40,000.", false},
+		{"They paid me ₱350 for a task, then asked a deposit fee of ₱20,000 to withdraw.", false},
+	} {
+		v := c.Classify(&ad.Raw{Body: tc.body})
+		got := false
+		for _, h := range v.Hits {
+			got = got || h.Rule == "fee-above-legal-caps"
+		}
+		if got != tc.want {
+			t.Errorf("%q: fee-above-legal-caps fired %v, want %v (fee %+v, salary %+v)", tc.body, got, tc.want, v.Extracted.Fee, v.Extracted.Salary)
+		}
+	}
+}
