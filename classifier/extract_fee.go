@@ -54,8 +54,11 @@ func extractFee(st *adState, rates map[string]float64, lang string) {
 				continue
 			}
 			if c.currency == "" {
-				if c.min < 1000 {
-					continue // a bare small number: a count, not money
+				// A bare number is money only with a multiplier ("费用6.8万"):
+				// "fees of up to 300,000" may be in any currency.
+				_, numEnd := parseNumber(t, i)
+				if m, _, _ := w.suffixMultiplier(t, numEnd); m == 1 {
+					continue
 				}
 				c.currency = defaultCurrency[lang]
 			}
