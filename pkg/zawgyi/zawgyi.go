@@ -194,7 +194,8 @@ type Converter struct {
 // Myanmar block.
 func (c *Converter) Next(dst []rune, s string, i int) (out []rune, last, next int) {
 	r, size := utf8.DecodeRuneInString(s[i:])
-	if kind(r) == none && !((r == 0x1040 || r == 0x1047) && inWord(s, i, size, false)) {
+	fourForSign := r == 0x1044 && strings.HasPrefix(s[i+size:], "\u1004\u1039\u1038")
+	if kind(r) == none && !fourForSign && !((r == 0x1040 || r == 0x1047) && inWord(s, i, size, false)) {
 		return append(dst, r), i, i + size
 	}
 	units := c.units[:0]
@@ -206,16 +207,29 @@ func (c *Converter) Next(dst []rune, s string, i int) (out []rune, last, next in
 		if (r == 0x1040 || r == 0x1047) && !base && len(units) == pre && inWord(s, j, size, pre > 0) {
 			// Zawgyi typists write wa as the zero it looks like, and
 			// some ra as the seven.
-			r, k = 0x101D, baseLetter
-			if s[j+2] == 0x87 {
+			if r == 0x1040 {
+				r = 0x101D
+			} else {
 				r = 0x101B
 			}
+			k = baseLetter
+		}
+		if r == 0x1044 && !base && len(units) == 0 && strings.HasPrefix(s[j+size:], "\u1004\u1039\u1038") {
+			r, k = 0x104E, baseLetter // "၄င္း", the four typed for ၎
 		}
 		if k == none || k == preBase && (base || len(units) > pre) || k == baseLetter && base {
 			break
 		}
 		if k == mark && !base && len(units) == 0 {
 			break // a mark with nothing to sit on: written as it is
+		}
+		if r == 0x1039 && strings.HasPrefix(s[j+size:], "\u103A") {
+			// An asat typed before medial ya stays before it: "ယောက်ျား",
+			// the one word spelled so.
+			units = append(units, unit{runes: [3]rune{0x103A}, n: 1, rank: rkStack})
+			last = j
+			j += size
+			continue
 		}
 		if r == 0x104E && strings.HasPrefix(s[j+size:], "\u1004\u1039\u1038") {
 			// "၎" stands for "၎င်း" unless its rest is typed out too

@@ -22,6 +22,8 @@ func TestConvert(t *testing.T) {
 		{"digits among digits", "လစာ ၁၅၀၀ ေဒၚလာ", "လစာ ၁၅၀၀ ဒေါ်လာ"},
 		{"vowels typed out of order", "ကုိ ကံု", "ကို ကုံ"},
 		{"the sign for 'that'", "၎င္း", "၎င်း"},
+		{"the four typed for it", "၄င္း", "၎င်း"},
+		{"an asat before medial ya", "ေယာက္်ား", "ယောက်ျား"},
 		{"u with asat is nya", "ဥာဏ္", "ဉာဏ်"},
 		{"a mark typed twice", "ကိုု", "ကို"},
 		{"Latin and emoji kept", "Job 🇹🇭 ေငြ OK", "Job 🇹🇭 ငွေ OK"},
