@@ -142,7 +142,7 @@ var salaryCues = []string{"salary", "pay", "wage", "earn", "income", "compensati
 	"gaji", "upah", "pendapatan", "sahod", "suweldo", "lương", "thu nhập", "เงินเดือน", "รายได้", "ค่าจ้าง", "薪", "工资", "收入",
 	"ប្រាក់ខែ", "ເງິນເດືອນ", "ລາຍໄດ້", "လစာ", "ဝင်ငွေ", "elaun", "offer"}
 var feeCues = []string{"fee", "fees", "deposit", "biaya", "bayar", "phí", "ค่าธรรมเนียม", "ค่าสมัคร", "ค่าดำเนินการ", "ค่าเดินทาง",
-	"费", "押金", "ថ្លៃ", "ຄ່າທຳນຽມ", "ကြိုတင်ငွေ", "bayad", "refund", "bonus", "referral", "per friend", "每人", "人头", "tuition", "budget",
+	"费", "押金", "ថ្លៃ", "ຄ່າທຳນຽມ", "ကြိုတင်ငွေ", "ကြိုတင်", "ကုန်ကျစရိတ်", "ပြန်ရွေး", "bayad", "refund", "bonus", "referral", "per friend", "每人", "人头", "tuition", "budget",
 	"rent", "deduct", "cash", "ransom", "赎金", "tiền chuộc", "tebusan", "loan"}
 
 // defaultCurrency is the currency of a bare amount, by language.
@@ -268,6 +268,9 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				c.usdMonth /= 12
 			}
 			c.score = w.candidateScore(t, c, f)
+			if c.score < -5 {
+				continue // a charge, a bonus or a ransom, and no word of pay
+			}
 			if !found || c.score > best.score {
 				best, found = c, true
 			}
@@ -322,6 +325,9 @@ func (w *salaryWords) amountCue(t []byte, i int) bool {
 	if cur, _ := w.currencyBefore(t, i); cur != "" {
 		return true
 	}
+	if _, lakh := lakhBefore(t, i); lakh {
+		return true
+	}
 	j := i
 	for j < len(t) && (isASCIIDigit(t[j]) || (t[j] == ',' || t[j] == '.') && j+1 < len(t) && isASCIIDigit(t[j+1])) {
 		j++
@@ -338,12 +344,38 @@ func (w *salaryWords) amountCue(t []byte, i int) bool {
 	return w.periodBefore(t, i) != ""
 }
 
+// lakhWord is the Burmese lakh (100,000 kyat), written before its number
+// as often as after it ("လစာ သိန်း ၁၅", "၁၅ သိန်း").
+const lakhWord = "သိန်း"
+
+// lakhBefore reports whether the lakh stands just before the number at
+// t[i], and where it starts.
+func lakhBefore(t []byte, i int) (int, bool) {
+	j := i
+	for j > 0 && t[j-1] == ' ' && i-j < 2 {
+		j--
+	}
+	if j >= len(lakhWord) && string(t[j-len(lakhWord):j]) == lakhWord {
+		return j - len(lakhWord), true
+	}
+	return i, false
+}
+
+// millionSuffix reports whether t[i] is an "m" that ends a word.
+func millionSuffix(t []byte, i int) bool {
+	return i < len(t) && t[i] == 'm' && (i+1 == len(t) || !isASCIILetter(t[i+1]) && !isASCIIDigit(t[i+1]))
+}
+
 // parseAmount reads an amount or a range starting at the digit t[i].
 func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int) {
 	c := salaryCandidate{field: field, start: i}
 	cur, curAt := w.currencyBefore(t, i)
 	if cur != "" {
 		c.currency, c.explicitC, c.start = cur, true, curAt
+	}
+	lakhAt, lakh := lakhBefore(t, i)
+	if lakh && cur == "" {
+		c.currency, c.start = "MMK", lakhAt
 	}
 	c.period = w.periodBefore(t, c.start)
 	v, end := parseNumber(t, i)
@@ -352,6 +384,12 @@ func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int)
 	}
 	numEnd := end
 	mult, mcur, end := w.suffixMultiplier(t, end)
+	if lakh && mult == 1 {
+		mult = 1e5
+	}
+	if mult == 1 && c.explicitC && millionSuffix(t, end) {
+		mult, end = 1e6, end+1 // "₩2.2M", "PHP 1.5m": after a currency, m is a million
+	}
 	v, end = addShorthandDigits(t, v, numEnd, end)
 	v *= mult
 	if mcur != "" && c.currency == "" {
@@ -370,9 +408,19 @@ func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int)
 		if cur2, at := w.currencyAfter(t, k); cur2 != "" && at > k {
 			k = skipSpaces(t, at)
 		}
+		lakh2 := false
+		if bytes.HasPrefix(t[k:], []byte(lakhWord)) {
+			k, lakh2 = skipSpaces(t, k+len(lakhWord)), true // "သိန်း ၁၅ မှ သိန်း ၃၀"
+		}
 		if k < len(t) && isASCIIDigit(t[k]) {
 			v2, n2 := parseNumber(t, k)
 			m2, mc2, e2 := w.suffixMultiplier(t, n2)
+			if lakh2 && m2 == 1 {
+				m2 = 1e5
+			}
+			if m2 == 1 && c.explicitC && millionSuffix(t, e2) {
+				m2, e2 = 1e6, e2+1
+			}
 			v2, e2 = addShorthandDigits(t, v2, n2, e2)
 			if mult == 1 && m2 != 1 {
 				c.min *= m2 // "16-19 jt": the multiplier covers both
@@ -638,7 +686,7 @@ func (w *salaryWords) periodAfter(t []byte, i int) (string, int) {
 
 // rangeSeps join the two ends of a range ("16-19 jt", "8k~35k", "1000
 // to 1400"), in the order they are tried.
-var rangeSeps = []string{"-", "~", "to", "hingga", "sampai", "đến", "tới", "ถึง", "至", "到", "hanggang", "–"}
+var rangeSeps = []string{"-", "~", "to", "hingga", "sampai", "đến", "tới", "ถึง", "至", "到", "hanggang", "–", "မှ"}
 
 func (w *salaryWords) rangeSep(t []byte, i int) int {
 	j := skipSpaces(t, i)
