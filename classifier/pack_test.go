@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 17,666
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 19,066
 // ads in ten languages, written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
@@ -105,7 +105,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Mekong languages; very short posts; forced labour at sea, on farms and
 // in homes; English written by Southeast Asian writers; migration
 // through licensed channels and the frauds that borrow their names;
-// messages from inside the compounds; and Chinese domestic postings. No more
+// messages from inside the compounds; Chinese domestic postings; job-board
+// postings in ten languages; and Chinese-language posts about work abroad
+// and the border regions. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
