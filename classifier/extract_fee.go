@@ -91,8 +91,17 @@ const feeNegationReach = 24
 
 func feeNegated(before []byte) bool {
 	for _, n := range feeNegations {
-		if bytes.Contains(before, n) {
-			return true
+		for from := 0; ; {
+			k := bytes.Index(before[from:], n)
+			if k < 0 {
+				break
+			}
+			k += from
+			// A Latin word must start one: "casino deposit" is no "no".
+			if !isASCIILetter(n[0]) || k == 0 || !isASCIILetter(before[k-1]) {
+				return true
+			}
+			from = k + 1
 		}
 	}
 	return false

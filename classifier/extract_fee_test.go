@@ -26,6 +26,7 @@ func TestFeeExtraction(t *testing.T) {
 		{"unless a multiplier makes it so", "定向培养费用6.8万，不安置全额退费", "zh", "CNY", 68000, "6.8万"},
 		{"no cue, no fee", "Salary THB 25,000 with housing", "th", "", 0, ""},
 		{"a fee said to be none", "Tidak dipungut biaya Rp 5 juta", "id", "", 0, ""},
+		{"a word that ends in no is no negation", "Casino deposit USD 2,000 before the trip", "en", "USD", 2000, "USD 2,000"},
 		{"a phone number is no amount", "Biaya pendaftaran hubungi 081234567890", "id", "", 0, ""},
 	}
 	for _, tc := range tests {
