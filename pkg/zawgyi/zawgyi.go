@@ -154,6 +154,8 @@ func Is(s string) bool {
 			zg++ // a stacked consonant or a variant shape
 		case r >= 0x107E && r <= 0x1084 && isConsonant(next):
 			zg++ // a wider medial ra, typed before its consonant
+		case (r == 0x1033 || r == 0x1034) && prev >= 0x1000 && prev <= 0x103F:
+			zg++ // Zawgyi's long-legged u and uu, Mon vowels in Unicode
 		case r == 0x1031 && prev >= 0x103B && prev <= 0x103E:
 			uni++
 		case r == 0x103A && (next < 0x1000 || next > 0x109F):
