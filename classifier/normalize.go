@@ -192,7 +192,7 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 			continue
 		}
 		r, size := decodeRune(src, i)
-		if r >= 0x1000 && r <= 0x109F {
+		if zawgyi.IsMyanmar(r) {
 			// Burmese: decided once, at its first letter, whether it is
 			// typed in Zawgyi.
 			if inZawgyi == 0 {
