@@ -10,7 +10,8 @@ import (
 // feeCueWords name a charge to the applicant. An amount just after one
 // ("placement fee: ₱150,000", "phí 150 triệu", "押金3000元"), or just
 // before ("USD 3,000 placement fee"), is what the ad asks the applicant to
-// pay. ("Service charge" is pay in hotels, so "charge" is no cue.) Words
+// pay. (The salary extractor's notPayCues are broader: a bonus, rent or a
+// ransom is no pay, and no fee either.) ("Service charge" is pay in hotels, so "charge" is no cue.) Words
 // that also name pay or allowances ("费" alone, "ថ្លៃ" alone,
 // "ကြေး" alone) are left out: an allowance read as a fee would mislead.
 var feeCueWords = []string{

@@ -137,11 +137,13 @@ func (s *cueSet) in(text []byte) bool {
 	return false
 }
 
-// salaryCues say an amount nearby is pay; feeCues that it is a charge.
+// salaryCues say an amount nearby is pay; notPayCues that it is something
+// else: a charge, a bonus, rent, a ransom, a loan. (The fee extractor's
+// feeCueWords are narrower: only what the applicant is charged.)
 var salaryCues = []string{"salary", "pay", "wage", "earn", "income", "compensation", "remuneration", "package", "basic", "base",
 	"gaji", "upah", "pendapatan", "sahod", "suweldo", "lương", "thu nhập", "เงินเดือน", "รายได้", "ค่าจ้าง", "薪", "工资", "收入",
 	"ប្រាក់ខែ", "ເງິນເດືອນ", "ລາຍໄດ້", "လစာ", "ဝင်ငွေ", "elaun", "offer"}
-var feeCues = []string{"fee", "fees", "deposit", "biaya", "bayar", "phí", "ค่าธรรมเนียม", "ค่าสมัคร", "ค่าดำเนินการ", "ค่าเดินทาง",
+var notPayCues = []string{"fee", "fees", "deposit", "biaya", "bayar", "phí", "ค่าธรรมเนียม", "ค่าสมัคร", "ค่าดำเนินการ", "ค่าเดินทาง",
 	"费", "押金", "ថ្លៃ", "ຄ່າທຳນຽມ", "ကြိုတင်ငွေ", "ကြိုတင်", "ကုန်ကျစရိတ်", "ပြန်ရွေး", "bayad", "refund", "bonus", "referral", "per friend", "每人", "人头", "tuition", "budget",
 	"rent", "deduct", "cash", "ransom", "赎金", "tiền chuộc", "tebusan", "loan"}
 
@@ -184,7 +186,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	w := theSalaryWords()
 	var best salaryCandidate
 	found := false
-	for _, f := range [...]int{3, 0, 1} {
+	for _, f := range [...]int{fieldSalary, fieldTitle, fieldBody} {
 		t := st.f[f].text
 		runs, known := st.f[f].digitRuns, st.f[f].digitRunsKnown
 		for i := 0; i < len(t); i++ {
@@ -218,7 +220,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 					continue
 				}
 			}
-			if f != 3 && !w.amountCue(t, i) {
+			if f != fieldSalary && !w.amountCue(t, i) {
 				continue
 			}
 			c, end := w.parseAmount(t, i, f)
@@ -233,7 +235,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				// A bare amount counts in the salary field, or beside a
 				// word that says it is pay by the month, day or year
 				// ("月薪2万", "70k/mo").
-				if f != 3 && c.period == "" {
+				if f != fieldSalary && c.period == "" {
 					continue
 				}
 				c.currency = defaultCurrency[lang]
@@ -248,7 +250,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 			periodSaid := c.period != ""
 			if !periodSaid {
 				c.period = "month"
-				if c.currency == "USD" && !c.explicitC && f == 3 {
+				if c.currency == "USD" && !c.explicitC && f == fieldSalary {
 					switch { // a bare US figure: hourly, monthly or yearly by size
 					case c.min < 200:
 						c.period = "hour"
@@ -275,7 +277,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				best, found = c, true
 			}
 		}
-		if found && best.field == 3 {
+		if found && best.field == fieldSalary {
 			break
 		}
 	}
@@ -291,7 +293,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 
 func (w *salaryWords) candidateScore(t []byte, c salaryCandidate, f int) int {
 	score := 0
-	if f == 3 {
+	if f == fieldSalary {
 		score += 20
 	}
 	before := t[max(0, c.start-40):c.start]
@@ -306,7 +308,7 @@ func (w *salaryWords) candidateScore(t []byte, c salaryCandidate, f int) int {
 	if w.salaryCues.in(before) {
 		score += 6
 	}
-	if w.feeCues.in(before) || w.feeCues.in(after) {
+	if w.notPayCues.in(before) || w.notPayCues.in(after) {
 		score -= 10
 	}
 	if c.explicitC {
@@ -531,7 +533,7 @@ type salaryWords struct {
 	periodFirst       [256][]int // indexes into periodWords
 	prefixLast        [256][]int // indexes into periodPrefixes, by last byte
 	salaryCues        *cueSet
-	feeCues           *cueSet
+	notPayCues        *cueSet
 	rangeFirst        [256][]string // rangeSeps by first byte, in order
 }
 
@@ -556,7 +558,7 @@ var theSalaryWords = sync.OnceValue(func() *salaryWords {
 		last := p.word[len(p.word)-1]
 		w.prefixLast[last] = append(w.prefixLast[last], i)
 	}
-	w.salaryCues, w.feeCues = newCueSet(salaryCues), newCueSet(feeCues)
+	w.salaryCues, w.notPayCues = newCueSet(salaryCues), newCueSet(notPayCues)
 	for _, s := range rangeSeps {
 		w.rangeFirst[s[0]] = append(w.rangeFirst[s[0]], s)
 	}

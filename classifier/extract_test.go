@@ -283,8 +283,8 @@ func TestPeriodBeforeLooksOnlyWhereAWordCanEnd(t *testing.T) {
 // salary and fee cues against looking for each cue in turn.
 func TestCueSetFindsWhatContainsFinds(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
-	pieces := append(append([]string{" ", "x", "薪", "salar", "fe", "."}, salaryCues...), feeCues...)
-	for _, cues := range [][]string{salaryCues, feeCues} {
+	pieces := append(append([]string{" ", "x", "薪", "salar", "fe", "."}, salaryCues...), notPayCues...)
+	for _, cues := range [][]string{salaryCues, notPayCues} {
 		set := newCueSet(cues)
 		for range 5000 {
 			var b []byte
