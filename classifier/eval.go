@@ -257,10 +257,13 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 					// code, not a way to reach anyone.
 					continue
 				}
-				if startsWithAny(t[end:], paymentWords) {
+				if paidThrough(t[end:]) {
 					// "当天微信结清", "LINE Pay": the app as the way the
 					// wage is paid is no way to apply.
 					continue
+				}
+				if endsWithAny(t[:start], onlinePrefixes) {
+					continue // "ไลน์" in "ออนไลน์": online, not LINE
 				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
@@ -295,6 +298,37 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 // paymentWords follow a payment app's name when it is the way money is
 // paid, not a way to reach anyone.
 var paymentWords = []string{"结", "转账", "支付", "付款", "红包", "收款", "pay"}
+
+// otherPayMeans are named beside a payment app as the other way a wage is
+// paid: "微信/银行卡结算".
+var otherPayMeans = []string{"/银行卡", "或银行卡", "、银行卡", "/支付宝", "或支付宝", "、支付宝", "/现金", "或现金"}
+
+// paidThrough reports whether t, the text after a channel's name, makes
+// the channel the way money is paid.
+func paidThrough(t []byte) bool {
+	t = bytes.TrimLeft(t, " ")
+	for _, w := range otherPayMeans {
+		if bytes.HasPrefix(t, []byte(w)) {
+			t = t[len(w):]
+			break
+		}
+	}
+	return startsWithAny(t, paymentWords)
+}
+
+// onlinePrefixes end the word "online" just before the Thai and Lao names
+// of LINE, which the word ends with: "ออนไลน์", "ອອນໄລນ໌".
+var onlinePrefixes = []string{"ออน", "ອອນ"}
+
+// endsWithAny reports whether t ends with one of words.
+func endsWithAny(t []byte, words []string) bool {
+	for _, w := range words {
+		if bytes.HasSuffix(t, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
 
 // startsWithAny reports whether t starts with one of words, after spaces.
 func startsWithAny(t []byte, words []string) bool {

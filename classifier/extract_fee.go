@@ -54,6 +54,9 @@ func extractFee(st *adState, rates map[string]float64, lang string) {
 			if end <= int(cue.start) && !feeBeside(t[end:cue.start]) {
 				continue
 			}
+			if i >= int(cue.end) && clauseBreak(t[cue.end:i]) {
+				continue // "exam fees reimbursed, and a $3,000 bonus"
+			}
 			if c.currency == "" {
 				// A bare number is money only with a multiplier ("费用6.8万"):
 				// "fees of up to 300,000" may be in any currency.
@@ -126,17 +129,23 @@ func phoneLike(a []byte) bool {
 
 // feeBeside reports whether the words between an amount and the fee cue
 // after it join them: "USD 3,000 placement fee" does, "3,000 USD, no fee"
-// does not.
+// and "12-15 triệu + phí dịch vụ" (pay and a service charge) do not.
 func feeBeside(gap []byte) bool {
 	if len(gap) > 12 {
 		return false
 	}
 	for _, c := range gap {
-		if c == ',' || c == '.' || c == ';' || c == ':' || c == '(' || c == ')' || c == '\n' {
+		if c == ',' || c == '.' || c == ';' || c == ':' || c == '(' || c == ')' || c == '+' || c == '\n' {
 			return false
 		}
 	}
 	return !bytes.Contains(gap, []byte("no ")) && !bytes.Contains(gap, []byte(" no"))
+}
+
+// clauseBreak reports whether the words between a fee cue and the amount
+// after it end a clause: the amount is then another matter's.
+func clauseBreak(gap []byte) bool {
+	return bytes.Contains(gap, []byte(", ")) || bytes.Contains(gap, []byte("; ")) || bytes.Contains(gap, []byte(". ")) || bytes.IndexByte(gap, '\n') >= 0
 }
 
 // feeAmountStarts are where the amounts beside a cue at t[start:end] may
