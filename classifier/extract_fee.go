@@ -26,8 +26,13 @@ var feeCueWords = []string{
 }
 
 // feeReach is how far after its cue a fee's amount may start, in bytes:
-// "a placement fee of about USD", "phí dịch vụ trọn gói khoảng".
-const feeReach = 40
+// "a placement fee of about USD", "phí dịch vụ trọn gói khoảng". After a
+// cue in Thai, Lao, Khmer or Burmese, at three bytes a letter, the same
+// few words take wideFeeReach: "ค่าดำเนินการเอกสารและใบอนุญาตทำงาน 35,000".
+const (
+	feeReach     = 40
+	wideFeeReach = 96
+)
 
 // extractFee finds the largest charge the ad names. Charges by the month
 // or the day (rent, a daily fine) are no one-off fee and are passed over.
@@ -154,7 +159,11 @@ func clauseBreak(gap []byte) bool {
 func feeAmountStarts(t []byte, start, end int) []int {
 	var out [2]int
 	n := 0
-	for i := end; i < len(t) && i < end+feeReach; i++ {
+	reach := feeReach
+	if end >= 3 && unspacedLead(t[end-3], t[end-2]) {
+		reach = wideFeeReach
+	}
+	for i := end; i < len(t) && i < end+reach; i++ {
 		if isASCIIDigit(t[i]) && (i == 0 || !isASCIIDigit(t[i-1]) && t[i-1] != '.' && t[i-1] != ',') {
 			out[n] = i
 			n++
