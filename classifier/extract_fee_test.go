@@ -28,6 +28,10 @@ func TestFeeExtraction(t *testing.T) {
 		{"a fee said to be none", "Tidak dipungut biaya Rp 5 juta", "id", "", 0, ""},
 		{"a word that ends in no is no negation", "Casino deposit USD 2,000 before the trip", "en", "USD", 2000, "USD 2,000"},
 		{"a phone number is no amount", "Biaya pendaftaran hubungi 081234567890", "id", "", 0, ""},
+		{"an amount past a clause break is another matter's", "CPA review course paid, exam fees reimbursed, and a $3,000 bonus on passing", "en", "", 0, ""},
+		{"pay plus a service charge is no fee", "Lương 12–15 triệu + phí dịch vụ, ký túc xá", "vi", "", 0, ""},
+		{"a Thai cue reaches further", "ค่าดำเนินการเอกสารและใบอนุญาตทำงาน 35,000 บาท จ่ายก่อน 15,000", "th", "THB", 35000, "35,000 บาท"},
+		{"a Thai training fee", "ต้องผ่านคอร์สอบรมก่อน ค่าอบรม 990 บ. ได้ใบ cert", "th", "THB", 990, "990 บ."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

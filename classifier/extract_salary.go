@@ -18,7 +18,7 @@ var currencyWords = map[string][]string{
 	"USDT": {"usdt", "u"}, // "底薪2000U": the compounds' word for it
 	"IDR":  {"idr", "rp.", "rp", "rupiah"},
 	"VND":  {"vnd", "vnđ", "₫", "đồng", "dong", "đ"},
-	"THB":  {"thb", "฿", "baht", "บาท", "ບາດ", "បាត", "ဘတ်"},
+	"THB":  {"thb", "฿", "baht", "บาท", "บ.", "ບາດ", "បាត", "ဘတ်"},
 	"PHP":  {"php", "₱", "pesos", "peso", "piso"},
 	"MYR":  {"myr", "rm", "ringgit"},
 	"CNY":  {"cny", "rmb", "人民币", "元", "块", "yuan", "ยวน", "ຢວນ", "ယွမ်", "យាន់"},

@@ -241,6 +241,11 @@ func TestContactWordsNameAWayToApply(t *testing.T) {
 		// A phone word not joined to the number's app offers no call.
 		{"Call center agents wanted in Cambodia! WhatsApp +855 12 345 678", true},
 		{"Copy text daily from home, WhatsApp +855 12 345 678", true},
+		// "ไลน์" ends the Thai word for online: no LINE is named.
+		{"สมัครผ่านแอปได้เลย ตรวจประวัติออนไลน์ ไม่มีค่าสมัคร", false},
+		{"ວຽກອອນໄລນ໌ ສົນໃຈໂທ 020 5543 8127", false},
+		// WeChat named with a bank card as the way wages come.
+		{"仓库拣货 日结 当天下班后微信/银行卡结算", false},
 	}
 	for _, tt := range tests {
 		v := c.Classify(&ad.Raw{Body: tt.body})
