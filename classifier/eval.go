@@ -769,6 +769,27 @@ func clauseBreakUnspaced(t []byte, a, b int) bool {
 	return false
 }
 
+// phraseBreak reports whether d.text[a:b] crosses the end of a phrase of
+// Thai, Lao, Khmer or Burmese: a space written there (clauseBreakUnspaced)
+// or one normalising dropped (phraseBreaks).
+func (d *normalized) phraseBreak(a, b int) bool {
+	if clauseBreakUnspaced(d.text, a, b) {
+		return true
+	}
+	if len(d.phraseBreaks) == 0 || a >= b {
+		return false
+	}
+	// A space dropped straight after the cue leaves the next word under
+	// it, as a space written there does: the cue's end leads back past it.
+	from, to := d.origAt(a), d.origAt(b)
+	for _, k := range d.phraseBreaks {
+		if int(k) >= from && int(k) < to {
+			return true
+		}
+	}
+	return false
+}
+
 // unspacedLead reports whether c0, c1 begin a letter of Thai, Lao,
 // Burmese or Khmer in UTF-8.
 func unspacedLead(c0, c1 byte) bool {
@@ -835,7 +856,7 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 			reach = 2 * reach
 		}
 		if countTokens(t, int(c.end), int(m.start), reach) <= reach && !sentenceBreak(t, int(c.end), int(m.start)) &&
-			!(phrase && clauseBreakUnspaced(t, int(c.end), int(m.start))) &&
+			!(phrase && st.f[m.field].phraseBreak(int(c.end), int(m.start))) &&
 			!commaAfter(t, int(c.end)) && !st.reassures(c) && !st.contrastBetween(c.field, c.end, m.start) {
 			return true
 		}

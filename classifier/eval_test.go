@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -196,5 +197,29 @@ rules:
 				t.Errorf("%q (field by field %v): spans %q, want %q", tc.title, fieldByField, got, tc.spans)
 			}
 		}
+	}
+}
+
+// Typists space Thai, Lao and Khmer as they please: the rules' phrases
+// match across such spaces, and a space still ends a phrase for a
+// negation cue after a phrase of its own, but not between words spaced
+// one by one.
+func TestSpacesInsideUnspacedPhrases(t *testing.T) {
+	c := shippedClassifier(t)
+	tests := []struct {
+		name, body, rule string
+		fires            bool
+	}{
+		{"a phrase spaced word by word", "ໄປເຮັດວຽກໄທ ບໍ່ມີ ພາສປອດ ກໍ່ ໄປ ໄດ້ ມີ ຄົນ ພາ ຂ້າມ", "irregular-border-crossing", true},
+		{"a negation ends at a phrase's space", "ບໍ່ຜ່ານຄືນເງິນ ຄ່າບໍລິການ 12,000,000 ກີບ ຈ່າຍກ່ອນ 50%", "upfront-fee", true},
+		{"but reaches over words spaced one by one", "ບໍ່ຕ້ອງ ຈ່າຍ ຄ່າ ສະໝັກ ຫຼື ຄ່າ ໂປຣແກຣມ ໃດໆ", "upfront-fee", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(&ad.Raw{Body: tc.body, Lang: "lo"})
+			if got := slices.Contains(hitRules(v), tc.rule); got != tc.fires {
+				t.Errorf("%s fired %v, want %v (hits %v)", tc.rule, got, tc.fires, hitRules(v))
+			}
+		})
 	}
 }

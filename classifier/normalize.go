@@ -3,6 +3,7 @@ package classifier
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -43,6 +44,12 @@ type normalized struct {
 	// number of letters in its first half kilobyte, what scriptCounts
 	// would count there; -1 otherwise.
 	headLetters int
+	// phraseBreaks are where a space between two letters of Thai, Lao or
+	// Khmer was dropped, as offsets into the source, in order.
+	// Typists put spaces inside words and phrases of these scripts as
+	// they please, so keywords match across them; but such a space still
+	// ends a phrase for a negation cue (phraseBreak).
+	phraseBreaks []int32
 }
 
 // Byte classes for the second pass.
@@ -127,6 +134,8 @@ func (n *normalizer) normalize(dst *normalized, src string) {
 func (n *normalizer) pass1(dst *normalized, src string) {
 	out, segs := dst.text[:0], dst.segs[:0]
 	dst.zawgyi = false
+	dst.phraseBreaks = dst.phraseBreaks[:0]
+	joinedAt := 0 // where the text after the last space dropped starts
 	inZawgyi := 0 // 1 when the Burmese is typed in Zawgyi, -1 when not, 0 not yet known
 	if cap(out) < len(src)+16 {
 		out = make([]byte, 0, len(src)+len(src)/8+16)
@@ -136,6 +145,19 @@ func (n *normalizer) pass1(dst *normalized, src string) {
 		if c := src[i]; c < utf8.RuneSelf {
 			if isSplitMark(c) && splitsUnspacedWord(out, src, i) {
 				i++ // "ຕົ້ນເ.ຜິ້.ງ", "แ-ช-ร์": the word put back together
+				continue
+			}
+			if c == ' ' && spaceInPhrase(out, src, i) {
+				// "ບໍ່ມີ ພາສປອດ ກໍ່ ໄປ ໄດ້": read as one run. The space ends a
+				// phrase only after one (a word or two, "ບໍ່ຜ່ານຄືນເງິນ ຄ່າ…"):
+				// a typist who spaces every word ("ບໍ່ຕ້ອງ ຈ່າຍ ຄ່າ ສະໝັກ")
+				// ends none. A space before "or" or "and" goes on with the
+				// list, as one not dropped would (clauseBreakUnspaced).
+				if !conjunctionAt(src, i+1) && phraseBefore(out[joinedAt:]) {
+					dst.phraseBreaks = append(dst.phraseBreaks, int32(i))
+				}
+				joinedAt = len(out)
+				i++
 				continue
 			}
 			k := len(out)
@@ -339,6 +361,71 @@ func splitsUnspacedWord(out []byte, src string, i int) bool {
 	prev, _ := utf8.DecodeLastRune(out)
 	next, _ := utf8.DecodeRuneInString(src[i+1:])
 	return isUnspacedLetter(prev) && isUnspacedLetter(next)
+}
+
+// phraseLetters is how many letters a run must end with, since the last
+// space dropped, for a dropped space after it to end a phrase: two short
+// words of Thai, Lao or Khmer.
+const phraseLetters = 6
+
+// phraseBefore reports whether t ends with phraseLetters letters of Thai,
+// Lao or Khmer (marks not counted).
+func phraseBefore(t []byte) bool {
+	n := 0
+	for len(t) > 0 && n < phraseLetters {
+		r, size := utf8.DecodeLastRune(t)
+		if joinScript(r) == 0 {
+			break
+		}
+		if !isUnspacedMark(r) {
+			n++
+		}
+		t = t[:len(t)-size]
+	}
+	return n >= phraseLetters
+}
+
+// conjunctionAt reports whether src[i:] starts with "or" or "and" in
+// Thai, Lao, Khmer or Burmese.
+func conjunctionAt(src string, i int) bool {
+	for _, w := range listConjunctions {
+		if strings.HasPrefix(src[i:], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// spaceInPhrase reports whether the space at src[i] stands between two
+// letters of Thai, Lao or Khmer.
+func spaceInPhrase(out []byte, src string, i int) bool {
+	if len(out) == 0 || out[len(out)-1] < utf8.RuneSelf || i+1 >= len(src) || src[i+1] < utf8.RuneSelf {
+		return false
+	}
+	prev, _ := utf8.DecodeLastRune(out)
+	next, _ := utf8.DecodeRuneInString(src[i+1:])
+	s := joinScript(prev)
+	return s != 0 && s == joinScript(next)
+}
+
+// joinScript tells which of Thai (1), Lao (2) or Khmer (3) r is a letter
+// or mark of, or 0. Only a space between two letters of the same script
+// is dropped. (Burmese is left as typed: its keywords were written with
+// the typists' spaces, and read without them two look-alikes of the
+// project's own set took a lure's words.)
+func joinScript(r rune) int {
+	if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+		return 0
+	}
+	switch {
+	case r >= 0x0E00 && r <= 0x0E7F:
+		return 1
+	case r >= 0x0E80 && r <= 0x0EFF:
+		return 2
+	case r >= 0x1780 && r <= 0x17FF, r >= 0x19E0 && r <= 0x19FF:
+		return 3
+	}
+	return 0
 }
 
 func isUnspacedLetter(r rune) bool {

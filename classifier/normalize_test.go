@@ -52,6 +52,8 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"letters of unspaced scripts split by dots or dashes", "ຕົ້ນເ.ຜິ້.ງ แ-ช-ร์-ลู-ก-โ-ซ่ 金.三.角 มิ.ย.", "ຕົ້ນເຜິ້ງ แชร์ลูกโซ่ 金三角 มิย.", false},
 		{"a mark beside a space, a digit or another script stays", "ไทย-Lao, 3.5 ล้าน, ก. - ข.", "ไทย-lao, 3.5 ล้าน, ก. - ข.", false},
 		{"a lone regional indicator is a symbol", "job \U0001F1F0 now", "job now", false},
+		{"spaces inside Thai, Lao and Khmer phrases", "หางาน ออนไลน์ ບໍ່ມີ ພາສປອດ ກໍ່ ໄປ ໄດ້ ការងារ អនឡាញ", "หางานออนไลน์ ບໍ່ມີພາສປອດກໍ່ໄປໄດ້ ការងារអនឡាញ", false},
+		{"spaces beside another script, a digit or in Burmese stay", "ວຽກ admin ไทย ລາວ อายุ ๑๘ ပတ်စပို့ မလို", "ວຽກ admin ไทย ລາວ อายุ 18 ပတ်စပို့ မလို", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -354,7 +356,7 @@ func TestFirstPassAgreesWithReference(t *testing.T) {
 	pieces := []string{
 		"salary", "SALARY", "Telegram", " ", "  ", "   ", "\t", "\r\n", "\x00", "\x7f", "a", "Z", ".", "@",
 		"é", "ǆ", "İ", "е", "Τ", "ｔｅｌ", "＠", "，", "。", "：", "（", "！", "1️⃣", "🅣", "\u200b", "\u00ad", "e\u0301", "\u0301", "a\u0302\u0300",
-		"薪水", "護照", "ก", "ງ", "မ", "ក្រុង", "ﷺ", "㍻", "½", "\ue000", "\uffff", "\U0001F600", "\U0001D400", "🇰🇭", "🇲🇲🇹🇭", "\U0001F1F0", "ເ.ຜິ້", "ก-", "-ข", "金.三", "*", "_",
+		"薪水", "護照", "ก", "ງ", "မ", "ក្រុង", "ﷺ", "㍻", "½", "\ue000", "\uffff", "\U0001F600", "\U0001D400", "🇰🇭", "🇲🇲🇹🇭", "\U0001F1F0", "ເ.ຜິ້", "ก-", "-ข", "金.三", "*", "_", "ງ ເ", "ก ข", "ក ខ", "ก ງ", "မ မ",
 		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xed\xa0\x80", "\xe4\xb8", "\xe4", "\xff", "\xc3", "\xf0\x9f",
 	}
 	r := rand.New(rand.NewPCG(15, 16))
@@ -400,6 +402,14 @@ func (n *normalizer) pass1Ref(dst *denseText, src string) {
 				prev, _ := utf8.DecodeLastRune(out)
 				next, _ := utf8.DecodeRuneInString(src[i+1:])
 				if len(out) > 0 && isUnspacedLetter(prev) && isUnspacedLetter(next) {
+					i++
+					continue
+				}
+			}
+			if c == ' ' && len(out) > 0 {
+				prev, _ := utf8.DecodeLastRune(out)
+				next, _ := utf8.DecodeRuneInString(src[i+1:])
+				if s := joinScript(prev); s != 0 && s == joinScript(next) {
 					i++
 					continue
 				}
