@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 19,266
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 20,932
 // ads in ten languages, written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
@@ -107,8 +107,11 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // through licensed channels and the frauds that borrow their names;
 // messages from inside the compounds; Chinese domestic postings; job-board
 // postings in ten languages; Thai and Lao posts with very short ones among
-// them; and Chinese-language posts about work abroad and the border
-// regions. No more
+// them; Chinese-language posts about work abroad and the border
+// regions; and Thai and Vietnamese typed the way people chat, Lao and
+// Khmer spaced word by word, Burmese partly in Zawgyi, the newer routes
+// (the Gulf, Georgia, Africa) and disguises, and messages from
+// Singapore, Malaysia and Hong Kong. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
