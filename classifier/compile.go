@@ -86,20 +86,22 @@ type patternHot struct {
 }
 
 // maxKeywordPrefix is how much of a keyword the automaton holds. Longer
-// keywords, most of them phrases in Thai, Lao, Khmer or Burmese script at
-// three bytes a letter, are found by their first bytes and confirmed by
-// comparing the rest (adState.confirmTails). Their tails, shared with no
-// other keyword, were a third of the automaton's states, and the table
-// must stay within maxFullStates to be read at full speed. Twelve bytes,
-// four letters of those scripts, still tell nearly every keyword apart:
-// cut there, the pack needs two thirds of the states it needs at 18 (42,575
-// against 63,488), and runs as fast or a little faster (10 alternating
-// pairs, median ratio 1.02).
-const maxKeywordPrefix = 12
+// keywords are found by their first bytes and confirmed by comparing the
+// rest (adState.confirmTails). Their tails, shared with no other keyword,
+// would be a third of the automaton's states, and the table must stay
+// within maxFullStates to be read at full speed. Cut at 18 bytes the pack
+// once needed 63,488 states, at 12 bytes 42,575, and ran as fast or a
+// little faster (10 alternating pairs, median ratio 1.02). As the pack
+// grew, mostly by phrases in Latin script (two thirds of its states are
+// ASCII prefixes), 12 bytes came to need 65,387 states, within 149 of the
+// limit; 11 bytes need 52,133, give the same verdicts on every labelled
+// corpus, and run within the noise of 12 (32 alternating pairs, median
+// ratios 0.985 and 0.964).
+const maxKeywordPrefix = 11
 
 // minKeywordPrefix is the shortest cut tried when a pack outgrows the
 // full table at maxKeywordPrefix: each try holds three bytes less of
-// each long keyword, one letter of the scripts that need the room.
+// each long keyword, a letter of Thai, Lao, Khmer or Burmese.
 const minKeywordPrefix = 6
 
 type nodeKind uint8
