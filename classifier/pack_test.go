@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 20,932
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 21,408
 // ads in ten languages, written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
@@ -110,8 +110,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // them; Chinese-language posts about work abroad and the border
 // regions; and Thai and Vietnamese typed the way people chat, Lao and
 // Khmer spaced word by word, Burmese partly in Zawgyi, the newer routes
-// (the Gulf, Georgia, Africa) and disguises, and messages from
-// Singapore, Malaysia and Hong Kong. No more
+// (the Gulf, Georgia, Africa) and disguises, messages from Singapore,
+// Malaysia and Hong Kong, Indonesians going abroad as PMI, one-line
+// posts, the Vietnam-China border, and warnings and survivors' stories
+// that quote lures at length. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
