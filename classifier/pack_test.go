@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 21,408
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 21,930
 // ads in ten languages, written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
@@ -112,8 +112,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Khmer spaced word by word, Burmese partly in Zawgyi, the newer routes
 // (the Gulf, Georgia, Africa) and disguises, messages from Singapore,
 // Malaysia and Hong Kong, Indonesians going abroad as PMI, one-line
-// posts, the Vietnam-China border, and warnings and survivors' stories
-// that quote lures at length. No more
+// posts, the Vietnam-China border, warnings and survivors' stories that
+// quote lures at length, fake recruiters on English job boards, Bisaya
+// posts from the Visayas and Mindanao, Burmese leaving in 2024-25, and
+// Malaysia's recruitment of foreign workers. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
