@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 21,930
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 22,346
 // ads in ten languages, written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
@@ -114,8 +114,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Malaysia and Hong Kong, Indonesians going abroad as PMI, one-line
 // posts, the Vietnam-China border, warnings and survivors' stories that
 // quote lures at length, fake recruiters on English job boards, Bisaya
-// posts from the Visayas and Mindanao, Burmese leaving in 2024-25, and
-// Malaysia's recruitment of foreign workers. No more
+// posts from the Visayas and Mindanao, Burmese leaving in 2024-25,
+// Malaysia's recruitment of foreign workers, South Asian English, fake
+// test invitations on Indonesian job portals, and traditional-character
+// posts from Taiwan and Hong Kong. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
