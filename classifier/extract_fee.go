@@ -148,9 +148,10 @@ func feeBeside(gap []byte) bool {
 }
 
 // clauseBreak reports whether the words between a fee cue and the amount
-// after it end a clause: the amount is then another matter's.
+// after it end a sentence or a clause: the amount is then another
+// matter's.
 func clauseBreak(gap []byte) bool {
-	return bytes.Contains(gap, []byte(", ")) || bytes.Contains(gap, []byte("; ")) || bytes.Contains(gap, []byte(". ")) || bytes.IndexByte(gap, '\n') >= 0
+	return sentenceBreak(gap, 0, len(gap)) || bytes.Contains(gap, []byte(", "))
 }
 
 // feeAmountStarts are where the amounts beside a cue at t[start:end] may

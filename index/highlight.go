@@ -64,8 +64,8 @@ func snippets(d *Doc, locs search.FieldTermLocationMap) []Snippet {
 			out = append(out, Snippet{Field: "body", Parts: p})
 		}
 	}
-	if _, conv := partText(parts, partUnicode); len(marks[partUnicode]) > 0 {
-		for _, p := range passages(conv, marks[partUnicode], 1) {
+	if len(marks[partUnicode]) > 0 {
+		for _, p := range passages(partText(parts, partUnicode), marks[partUnicode], 1) {
 			out = append(out, Snippet{Field: partUnicode, Parts: p})
 		}
 	}
@@ -78,13 +78,13 @@ func snippets(d *Doc, locs search.FieldTermLocationMap) []Snippet {
 }
 
 // partText is the text of the part of that name.
-func partText(parts []textPart, name string) (bool, string) {
+func partText(parts []textPart, name string) string {
 	for _, p := range parts {
 		if p.name == name {
-			return true, p.text
+			return p.text
 		}
 	}
-	return false, ""
+	return ""
 }
 
 // MarkText cuts text into parts, marking the ranges of marks. Ranges that
