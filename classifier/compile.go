@@ -191,13 +191,16 @@ type pack struct {
 	reassurance int32
 	// contrast lists the words that end a negation cue's reach ("no stock,
 	// just pay the activation", "tanpa stok, cuma bayar"), or -1.
-	contrast  int32
-	rules     []*rule
-	places    []place
-	tags      map[string]bool
-	jobTypes  []string
-	languages []string
-	countries []string // nationality codes, by tNat id
+	contrast int32
+	rules    []*rule
+	places   []place
+	tags     map[string]bool
+	// companyPlaceholders are the company fields, normalised, that say no
+	// employer is given: see companyPlaceholders.
+	companyPlaceholders map[string]bool
+	jobTypes            []string
+	languages           []string
+	countries           []string // nationality codes, by tNat id
 	// wordsCap is more than any number a words condition compares with:
 	// an ad's words are counted up to it, no further.
 	wordsCap int
@@ -299,6 +302,12 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 	}
 	for _, w := range numberCueWords {
 		b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tNumberCue, 0})
+	}
+	b.p.companyPlaceholders = map[string]bool{}
+	for _, w := range companyPlaceholders {
+		var nt normalized
+		b.norm.normalize(&nt, w)
+		b.p.companyPlaceholders[string(trimCompany(nt.text))] = true
 	}
 
 	ids := map[string]string{}

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -278,17 +279,7 @@ func (c *condition) eval(st *adState) bool {
 		}
 		return ok
 	case "company":
-		// A company field with no letter or digit ("", "-", "…") names
-		// no one; placeholders such as "Confidential" are words, and
-		// rules match them as keywords of the company field.
-		named := false
-		for _, r := range string(st.f[fieldCompany].text) {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				named = true
-				break
-			}
-		}
-		return named == (c.op == "present")
+		return st.companyNamed() == (c.op == "present")
 	case "language":
 		for _, v := range c.vals {
 			if contains(st.languages(), v) {
@@ -312,4 +303,38 @@ func (c *condition) eval(st *adState) bool {
 		return false
 	}
 	return false
+}
+
+// companyPlaceholders are what boards and posters put in the company field
+// when they give none ("Not stated", "N/A", "ไม่ระบุ", "未注明"): a field
+// that says no employer is named names no one. "Confidential" is left out:
+// it says an employer hides its name, and rules read it as a word.
+var companyPlaceholders = []string{
+	"not stated", "not disclosed", "undisclosed", "not specified", "unspecified", "not given", "not provided", "not mentioned", "n/a", "na", "none", "unknown",
+	"tidak disebutkan", "tidak disebut", "tidak dinyatakan", "tidak diketahui", "tidak ada",
+	"hindi binanggit", "hindi nakasaad", "hindi sinabi", "wala",
+	"không nêu", "không nêu tên", "không ghi", "không rõ", "không có",
+	"ไม่ระบุ", "ไม่ระบุชื่อ", "ไม่เปิดเผย",
+	"ບໍ່ລະບຸ", "ບໍ່ລະບຸຊື່", "ບໍ່ເປີດເຜີຍ",
+	"មិនបញ្ជាក់", "មិនបញ្ជាក់ឈ្មោះ", "មិនស្គាល់",
+	"မဖော်ပြ", "ဖော်ပြမထား", "မဖော်ပြထား",
+	"未注明", "未说明", "未透露", "不详", "未知", "未公开", "无",
+}
+
+// companyNamed tells whether the company field names an employer: it has
+// a letter or digit ("", "-" and "…" name no one) and is no placeholder.
+func (st *adState) companyNamed() bool {
+	t := trimCompany(st.f[fieldCompany].text)
+	for _, r := range string(t) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return !st.p.companyPlaceholders[string(t)]
+		}
+	}
+	return false
+}
+
+// trimCompany cuts the spaces and punctuation around a company field:
+// "(not stated)", "— N/A —".
+func trimCompany(t []byte) []byte {
+	return bytes.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
 }

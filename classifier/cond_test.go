@@ -64,6 +64,17 @@ rules:
 		{"Harbor Freight Ltd.", "some-company"},
 		{"港湾物流", "some-company"},
 		{"7-Eleven", "some-company"},
+		// placeholders say no employer is given
+		{"Not stated", "no-company"},
+		{"(N/A)", "no-company"},
+		{"tidak disebutkan", "no-company"},
+		{"Không nêu", "no-company"},
+		{"ไม่ระบุ", "no-company"},
+		{"未注明", "no-company"},
+		{"မဖော်ပြ", "no-company"},
+		// a placeholder inside a name is part of the name
+		{"None Such Trading", "some-company"},
+		{"Confidential", "some-company"},
 	}
 	for _, tc := range tests {
 		got := hitRules(c.Classify(&ad.Raw{Body: "Typist wanted", Company: tc.company}))
