@@ -265,6 +265,9 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				if endsWithAny(t[:start], onlinePrefixes) {
 					continue // "ไลน์" in "ออนไลน์": online, not LINE
 				}
+				if end-start <= 4 && compoundHead(t, end) {
+					continue // "tele-callers", "tele-sales": no Telegram
+				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
 				continue
@@ -314,6 +317,13 @@ func paidThrough(t []byte) bool {
 		}
 	}
 	return startsWithAny(t, paymentWords)
+}
+
+// compoundHead reports whether the word ending at end is joined by a
+// hyphen to a word after it: a short channel name so joined ("tele-",
+// "wa-") is the first half of another word.
+func compoundHead(t []byte, end int) bool {
+	return end+1 < len(t) && t[end] == '-' && t[end+1] >= 'a' && t[end+1] <= 'z'
 }
 
 // onlinePrefixes end the word "online" just before the Thai and Lao names

@@ -246,6 +246,10 @@ func TestContactWordsNameAWayToApply(t *testing.T) {
 		{"ວຽກອອນໄລນ໌ ສົນໃຈໂທ 020 5543 8127", false},
 		// WeChat named with a bank card as the way wages come.
 		{"仓库拣货 日结 当天下班后微信/银行卡结算", false},
+		// "tele-" starts another word; a hyphen after a full app name
+		// still names the app.
+		{"Tele-callers wanted for our loan desk, Rs 10,000 a month", false},
+		{"Typing job abroad, Telegram-only interview @hr_typing", true},
 	}
 	for _, tt := range tests {
 		v := c.Classify(&ad.Raw{Body: tt.body})
