@@ -57,7 +57,9 @@ var currencyWords = map[string][]string{
 }
 
 // multiplierWords scale the number before them; some also name the
-// currency (juta and jt are Indonesian, triệu and tr Vietnamese).
+// currency (juta and jt are Indonesian, triệu and tr Vietnamese). They are
+// matched in normalised text: the Lao ten thousand is written with "ຫມ",
+// the form NFKC gives "ໝ".
 var multiplierWords = []struct {
 	word     string
 	factor   float64
@@ -65,7 +67,8 @@ var multiplierWords = []struct {
 }{
 	{"juta", 1e6, "IDR"}, {"jt", 1e6, "IDR"}, {"triệu", 1e6, "VND"}, {"trieu", 1e6, "VND"}, {"tr", 1e6, "VND"},
 	{"million", 1e6, ""}, {"mil", 1e6, ""}, {"ล้าน", 1e6, ""}, {"ລ້ານ", 1e6, ""}, {"លាន", 1e6, ""},
-	{"သိန်း", 1e5, "MMK"}, {"lakh", 1e5, ""}, {"万", 1e4, ""}, {"หมื่น", 1e4, ""}, {"千", 1e3, ""}, {"พัน", 1e3, ""},
+	{"သိန်း", 1e5, "MMK"}, {"lakh", 1e5, ""}, {"万", 1e4, ""}, {"หมื่น", 1e4, ""}, {"ຫມື່ນ", 1e4, ""}, {"ម៉ឺន", 1e4, ""}, {"သောင်း", 1e4, ""},
+	{"千", 1e3, ""}, {"พัน", 1e3, ""}, {"ພັນ", 1e3, ""}, {"ពាន់", 1e3, ""},
 	{"ngàn", 1e3, "VND"}, {"nghìn", 1e3, "VND"}, {"ribu", 1e3, "IDR"}, {"rb", 1e3, "IDR"}, {"k", 1e3, ""},
 	// Chat shorthand: "củ" is a million dong, "w" is 万 ("月入3w+").
 	{"củ", 1e6, "VND"}, {"w", 1e4, ""},
