@@ -63,10 +63,7 @@ func extractFee(st *adState, rates map[string]float64, lang string) {
 				continue // "exam fees reimbursed, and a $3,000 bonus"
 			}
 			if c.currency == "" {
-				// A bare number is money only with a multiplier ("费用6.8万"):
-				// "fees of up to 300,000" may be in any currency.
-				_, numEnd := parseNumber(t, i)
-				if m, _, _ := w.suffixMultiplier(t, numEnd); m == 1 {
+				if !w.multipliedBare(t, i) {
 					continue
 				}
 				c.currency = defaultCurrency[lang]

@@ -32,6 +32,11 @@ func TestFeeExtraction(t *testing.T) {
 		{"pay plus a service charge is no fee", "Lương 12–15 triệu + phí dịch vụ, ký túc xá", "vi", "", 0, ""},
 		{"a Thai cue reaches further", "ค่าดำเนินการเอกสารและใบอนุญาตทำงาน 35,000 บาท จ่ายก่อน 15,000", "th", "THB", 35000, "35,000 บาท"},
 		{"a Thai training fee", "ต้องผ่านคอร์สอบรมก่อน ค่าอบรม 990 บ. ได้ใบ cert", "th", "THB", 990, "990 บ."},
+		// Lakhs count rupees, taka or Nepali rupees: with none named, the
+		// currency is unknown, never the ad's language's default.
+		{"a bare lakh has no currency", "Poland work permit, processing fee 9 lakh, visa in 3 months", "en", "", 0, ""},
+		{"a lakh with its currency", "Poland work permit, processing fee INR 9 lakh", "en", "INR", 900000, "INR 9 lakh"},
+		{"digits grouped in lakhs", "Poland work permit, processing fee ₹9,00,000 before the visa", "en", "INR", 900000, "₹9,00,000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

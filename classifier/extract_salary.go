@@ -241,6 +241,9 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				if f != fieldSalary && c.period == "" {
 					continue
 				}
+				if w.lakhBare(t, c.start) {
+					continue // rupees, taka or rupees of Nepal: which, the ad does not say
+				}
 				c.currency = defaultCurrency[lang]
 				if c.currency == "" {
 					c.currency = "USD"
@@ -483,6 +486,14 @@ func parseNumber(t []byte, i int) (float64, int) {
 			j = k
 			continue
 		}
+		// South Asian grouping: lakhs and crores in pairs before the last
+		// three digits ("1,20,000", "9,00,00,000").
+		if t[j] == ',' && k-(j+1) == 2 && k+1 < len(t) && t[k] == ',' && isASCIIDigit(t[k+1]) && digits <= 12 {
+			v = v*100 + float64(t[j+1]-'0')*10 + float64(t[j+2]-'0')
+			digits += 2
+			j = k
+			continue
+		}
 		if t[j] == ' ' {
 			break
 		}
@@ -579,6 +590,25 @@ func (w *salaryWords) suffixMultiplier(t []byte, i int) (float64, string, int) {
 		}
 	}
 	return 1, "", i
+}
+
+// multipliedBare reports whether the bare number at i has a multiplier
+// that makes it money in the ad's own currency ("费用6.8万", "phí 3 triệu"):
+// "fees of up to 300,000" may be in any currency, and so may a lakh, which
+// counts rupees, taka and Nepali rupees alike.
+func (w *salaryWords) multipliedBare(t []byte, i int) bool {
+	_, numEnd := parseNumber(t, i)
+	m, _, _ := w.suffixMultiplier(t, numEnd)
+	return m != 1 && !w.lakhBare(t, i)
+}
+
+// lakhBare reports whether the number at i is counted in lakhs with no
+// currency named: the amount is in one of South Asia's currencies, and
+// which one the ad does not say.
+func (w *salaryWords) lakhBare(t []byte, i int) bool {
+	_, numEnd := parseNumber(t, i)
+	m, cur, _ := w.suffixMultiplier(t, numEnd)
+	return m == 1e5 && cur == ""
 }
 
 // addShorthandDigits reads the digits written after a multiplier joined

@@ -73,6 +73,8 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "lương 2tr5 - 3tr", "vi", "VND", 2.5e6, 3e6, "month", 97.5},
 		{"", "月入3w+，轻松", "zh", "CNY", 30000, 0, "month", 4170},
 		{"", "底薪1w2-1w5", "zh", "CNY", 12000, 15000, "month", 1668},
+		// Lakhs grouped in pairs; a bare lakh names no currency.
+		{"", "Salary ₹1,20,000 per month", "en", "INR", 120000, 0, "month", 1440},
 		// Ten thousands in Lao, Khmer and Burmese.
 		{"", "ເງິນເດືອນ ເດືອນລະ 3 ໝື່ນ ບາດ", "lo", "THB", 30000, 0, "month", 870},
 		{"", "ប្រាក់ខែ 3 ម៉ឺន បាត", "km", "THB", 30000, 0, "month", 870},
