@@ -90,8 +90,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 22,346
-// ads in ten languages, written from the authorities' descriptions of
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 24,747
+// ads in ten languages (and a few hundred in Cebuano and romanised South
+// Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
 // general job frauds, each language's in several styles; the rest are
 // their hard look-alikes: jobs in the same towns, licensed programmes that
@@ -116,8 +117,13 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // quote lures at length, fake recruiters on English job boards, Bisaya
 // posts from the Visayas and Mindanao, Burmese leaving in 2024-25,
 // Malaysia's recruitment of foreign workers, South Asian English, fake
-// test invitations on Indonesian job portals, and traditional-character
-// posts from Taiwan and Hong Kong. No more
+// test invitations on Indonesian job portals, traditional-character
+// posts from Taiwan and Hong Kong; and Filipino backdoor departures,
+// Vietnamese and Indonesian labour export, Lao and Burmese border posts,
+// Chinese domestic frauds hidden in a listing's process section, UK and
+// Gulf sponsorship, South Asian agents selling European work permits,
+// fishing crews, lending-app collectors and corporate-style compound
+// postings. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
