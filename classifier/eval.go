@@ -268,6 +268,9 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				if end-start <= 4 && compoundHead(t, end) {
 					continue // "tele-callers", "tele-sales": no Telegram
 				}
+				if startsWithAny(t[end:], channelAsTask) {
+					continue // "inbox management": a task, not a contact
+				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
 				continue
@@ -318,6 +321,10 @@ func paidThrough(t []byte) bool {
 	}
 	return startsWithAny(t, paymentWords)
 }
+
+// channelAsTask follow a channel's name where it names work to be done
+// rather than a way to apply: "inbox management" for an assistant.
+var channelAsTask = []string{"management", "and calendar"}
 
 // compoundHead reports whether the word ending at end is joined by a
 // hyphen to a word after it: a short channel name so joined ("tele-",

@@ -255,6 +255,8 @@ func TestContactWordsNameAWayToApply(t *testing.T) {
 		// still names the app.
 		{"Tele-callers wanted for our loan desk, Rs 10,000 a month", false},
 		{"Typing job abroad, Telegram-only interview @hr_typing", true},
+		// An inbox to manage is the job, not a way to apply.
+		{"Virtual assistant for inbox management and scheduling, $8 an hour", false},
 	}
 	for _, tt := range tests {
 		v := c.Classify(&ad.Raw{Body: tt.body})
