@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 24,747
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 25,201
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -122,8 +122,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Vietnamese and Indonesian labour export, Lao and Burmese border posts,
 // Chinese domestic frauds hidden in a listing's process section, UK and
 // Gulf sponsorship, South Asian agents selling European work permits,
-// fishing crews, lending-app collectors and corporate-style compound
-// postings. No more
+// fishing crews, lending-app collectors, corporate-style compound
+// postings, Thai workers to Israel, Korea and Europe, the Vietnam-China
+// border, domestic workers for the Gulf and Hong Kong, and remote-job
+// frauds worldwide. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
