@@ -195,8 +195,8 @@ type pack struct {
 	rules    []*rule
 	places   []place
 	tags     map[string]bool
-	// companyPlaceholders are the company fields, normalised, that say no
-	// employer is given: see companyPlaceholders.
+	// companyPlaceholders holds cond.go's list of company fields that say
+	// no employer is given ("Not stated", "N/A"), normalised as ads are.
 	companyPlaceholders map[string]bool
 	jobTypes            []string
 	languages           []string
