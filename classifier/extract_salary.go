@@ -598,8 +598,8 @@ func (w *salaryWords) suffixMultiplier(t []byte, i int) (float64, string, int) {
 // counts rupees, taka and Nepali rupees alike.
 func (w *salaryWords) multipliedBare(t []byte, i int) bool {
 	_, numEnd := parseNumber(t, i)
-	m, _, _ := w.suffixMultiplier(t, numEnd)
-	return m != 1 && !w.lakhBare(t, i)
+	m, cur, _ := w.suffixMultiplier(t, numEnd)
+	return m != 1 && !lakhs(m, cur)
 }
 
 // lakhBare reports whether the number at i is counted in lakhs with no
@@ -608,6 +608,12 @@ func (w *salaryWords) multipliedBare(t []byte, i int) bool {
 func (w *salaryWords) lakhBare(t []byte, i int) bool {
 	_, numEnd := parseNumber(t, i)
 	m, cur, _ := w.suffixMultiplier(t, numEnd)
+	return lakhs(m, cur)
+}
+
+// lakhs reports whether a multiplier is the lakh, which names no currency
+// ("သိန်း" is also 1e5 but names kyat).
+func lakhs(m float64, cur string) bool {
 	return m == 1e5 && cur == ""
 }
 

@@ -355,12 +355,19 @@ func isSplitMark(c byte) bool { return c == '.' || c == '-' || c == '_' || c == 
 // the same way, so an abbreviation written with dots ("จ.ตาก") still
 // matches itself.
 func splitsUnspacedWord(out []byte, src string, i int) bool {
+	prev, next, ok := runesAround(out, src, i)
+	return ok && isUnspacedLetter(prev) && isUnspacedLetter(next)
+}
+
+// runesAround returns the rune written last to out and the one after
+// src[i], when both are beyond ASCII; ok is false otherwise.
+func runesAround(out []byte, src string, i int) (prev, next rune, ok bool) {
 	if len(out) == 0 || out[len(out)-1] < utf8.RuneSelf || i+1 >= len(src) || src[i+1] < utf8.RuneSelf {
-		return false
+		return 0, 0, false
 	}
-	prev, _ := utf8.DecodeLastRune(out)
-	next, _ := utf8.DecodeRuneInString(src[i+1:])
-	return isUnspacedLetter(prev) && isUnspacedLetter(next)
+	prev, _ = utf8.DecodeLastRune(out)
+	next, _ = utf8.DecodeRuneInString(src[i+1:])
+	return prev, next, true
 }
 
 // phraseLetters is how many letters a run must end with, since the last
@@ -399,13 +406,9 @@ func conjunctionAt(src string, i int) bool {
 // spaceInPhrase reports whether the space at src[i] stands between two
 // letters of Thai, Lao or Khmer.
 func spaceInPhrase(out []byte, src string, i int) bool {
-	if len(out) == 0 || out[len(out)-1] < utf8.RuneSelf || i+1 >= len(src) || src[i+1] < utf8.RuneSelf {
-		return false
-	}
-	prev, _ := utf8.DecodeLastRune(out)
-	next, _ := utf8.DecodeRuneInString(src[i+1:])
+	prev, next, ok := runesAround(out, src, i)
 	s := joinScript(prev)
-	return s != 0 && s == joinScript(next)
+	return ok && s != 0 && s == joinScript(next)
 }
 
 // joinScript tells which of Thai (1), Lao (2) or Khmer (3) r is a letter
