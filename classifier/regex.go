@@ -401,8 +401,10 @@ type prefixSearch struct {
 	first    [256][]string  // the prefixes, by first byte
 }
 
-// maxPrefixes bounds the literal strings a prefixSearch looks for.
-const maxPrefixes = 32
+// maxPrefixes bounds the literal strings a prefixSearch looks for. The
+// Chinese lists of things sold to recruits name about forty: searched
+// for by prefix they cost a fifth of the unanchored search.
+const maxPrefixes = 64
 
 // newPrefixSearch returns the prefix search for regex s, or nil when its
 // matches do not all begin with a few known literal strings.
