@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 25,201
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 25,694
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -124,8 +124,11 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Gulf sponsorship, South Asian agents selling European work permits,
 // fishing crews, lending-app collectors, corporate-style compound
 // postings, Thai workers to Israel, Korea and Europe, the Vietnam-China
-// border, domestic workers for the Gulf and Hong Kong, and remote-job
-// frauds worldwide. No more
+// border, domestic workers for the Gulf and Hong Kong, remote-job
+// frauds worldwide; and short posts written to slip past filters,
+// live-stream hosts, interpreters and hostesses, Khmer, Lao and Burmese
+// workers recruited for Thailand, Malaysia, Korea and Japan, and lures
+// for programmers, designers and marketers. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
