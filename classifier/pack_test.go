@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 25,694
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 26,050
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -127,8 +127,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // border, domestic workers for the Gulf and Hong Kong, remote-job
 // frauds worldwide; and short posts written to slip past filters,
 // live-stream hosts, interpreters and hostesses, Khmer, Lao and Burmese
-// workers recruited for Thailand, Malaysia, Korea and Japan, and lures
-// for programmers, designers and marketers. No more
+// workers recruited for Thailand, Malaysia, Korea and Japan, lures
+// for programmers, designers and marketers, Cambodian job-board
+// listings, Chinese domestic listings with the fraud in one detail, and
+// English job-board frauds in ten countries. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
