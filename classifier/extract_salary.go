@@ -415,6 +415,8 @@ func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int)
 		k := j
 		if cur2, at := w.currencyAfter(t, k); cur2 != "" && at > k {
 			k = skipSpaces(t, at)
+		} else if c.currency == "PHP" && k+1 < len(t) && t[k] == 'p' && pesoAmount(t[k+1:]) {
+			k++ // "P60,000 - P80,000"
 		}
 		lakh2 := false
 		if bytes.HasPrefix(t[k:], []byte(lakhWord)) {
@@ -683,9 +685,36 @@ func (w *salaryWords) currencyBefore(t []byte, i int) (string, int) {
 		}
 	}
 	if bestCode == "" {
+		if j == i && t[j-1] == 'p' && (j == 1 || !isASCIIAlnum(t[j-2])) && pesoAmount(t[i:]) {
+			return "PHP", j - 1
+		}
 		return "", i
 	}
 	return bestCode, j - bestLen
+}
+
+// pesoAmount reports whether t starts with an amount that a bare "P"
+// before it makes pesos, as Filipinos write them ("P60,000", "P25k"): at
+// least two digits and then a thousands comma or a k, or four digits.
+// Shorter runs are names ("P3MI", "P2P").
+func pesoAmount(t []byte) bool {
+	n := 0
+	for n < len(t) && t[n] >= '0' && t[n] <= '9' {
+		n++
+	}
+	if n >= 4 {
+		return true
+	}
+	if n < 2 || n == len(t) {
+		return false
+	}
+	switch t[n] {
+	case 'k':
+		return n+1 == len(t) || !isASCIIAlnum(t[n+1])
+	case ',':
+		return n+4 <= len(t) && isASCIIDigit(t[n+1]) && isASCIIDigit(t[n+2]) && isASCIIDigit(t[n+3])
+	}
+	return false
 }
 
 // periodBefore finds a word that sets the period ("月薪", "gaji pokok")

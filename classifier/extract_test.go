@@ -29,6 +29,8 @@ func TestSalaryExtraction(t *testing.T) {
 		{"32,000–48,000 บาท", "", "th", "THB", 32000, 48000, "month", 928},
 		{"₱60,000 monthly", "", "tl", "PHP", 60000, 0, "month", 1044},
 		{"65,000 pesos/month", "", "tl", "PHP", 65000, 0, "month", 1131},
+		{"P60,000 - P80,000/month", "", "tl", "PHP", 60000, 80000, "month", 1044},
+		{"", "CSR, P25k a month", "en", "PHP", 25000, 0, "month", 435},
 		{"RM7,500 – RM12,000 sebulan", "", "ms", "MYR", 7500, 12000, "month", 1650},
 		{"底薪7000-11000 RMB + 提成", "", "zh", "CNY", 7000, 11000, "month", 973},
 		{"月薪1.2万-1.8万", "", "zh", "CNY", 12000, 18000, "month", 1668},
@@ -122,6 +124,18 @@ func TestSalaryIgnoresFees(t *testing.T) {
 	v := c.Classify(&ad.Raw{Body: "A deposit of USD 150 is due first. Salary USD 1,250 per month."})
 	if s := v.Extracted.Salary; s == nil || s.Min != 1250 {
 		t.Errorf("salary %+v, want the USD 1,250 pay, not the deposit", s)
+	}
+}
+
+// TestSalaryPIsPesosOnlyBeforeAnAmount reads a bare "P" as pesos only
+// before a wage-sized amount: "P3MI" (an Indonesian agency) and "P2P"
+// are names.
+func TestSalaryPIsPesosOnlyBeforeAnAmount(t *testing.T) {
+	c := shippedClassifier(t)
+	for _, body := range []string{"Lowongan P3MI resmi ke Taiwan", "P2P lending analyst", "Parking slot P12"} {
+		if s := c.Classify(&ad.Raw{Body: body, Lang: "en"}).Extracted.Salary; s != nil && s.Currency == "PHP" {
+			t.Errorf("%q: salary %+v read as pesos", body, s)
+		}
 	}
 }
 
