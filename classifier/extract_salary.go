@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -249,6 +250,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 					c.currency = "USD"
 				}
 			}
+			c.currency = st.localDollar(c, t)
 			rate, ok := rates[c.currency]
 			if !ok {
 				continue
@@ -295,6 +297,49 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	st.salary = &ad.Salary{Min: best.min, Max: best.max, Currency: best.currency, Period: best.period,
 		USDMonth: math.Round(best.usdMonth), Text: src[os:oe]}
 	st.salarySpan = spanRef{field: int8(best.field), start: int32(best.start), end: int32(best.end)}
+}
+
+// localDollar is the currency of an amount in "元" or a bare "$" where
+// the ad is about Taiwan, Hong Kong or Singapore alone: there "月薪35,000元"
+// is New Taiwan dollars and "$2,800" is the local dollar, not yuan or US
+// dollars. A currency named outright ("人民币", "US$", "USD") stays.
+func (st *adState) localDollar(c salaryCandidate, t []byte) string {
+	if c.currency != "CNY" && c.currency != "USD" {
+		return c.currency
+	}
+	local := ""
+	for _, k := range st.countries() {
+		var cur string
+		switch k {
+		case "TW":
+			cur = "TWD"
+		case "HK":
+			cur = "HKD"
+		case "SG":
+			cur = "SGD"
+		default:
+			continue
+		}
+		if local != "" && local != cur {
+			return c.currency // two of them: which one, the ad does not say
+		}
+		local = cur
+	}
+	if local == "" || slices.Contains(st.countries(), "CN") || slices.Contains(st.countries(), "US") {
+		return c.currency
+	}
+	span := t[c.start:c.end]
+	switch c.currency {
+	case "CNY":
+		if bytes.Contains(span, []byte("人民币")) || bytes.Contains(span, []byte("rmb")) || bytes.Contains(span, []byte("cny")) {
+			return c.currency
+		}
+	case "USD":
+		if !bytes.Contains(span, []byte("$")) || bytes.Contains(span, []byte("us$")) || bytes.Contains(span, []byte("usd")) {
+			return c.currency
+		}
+	}
+	return local
 }
 
 func (w *salaryWords) candidateScore(t []byte, c salaryCandidate, f int) int {

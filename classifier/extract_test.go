@@ -30,6 +30,13 @@ func TestSalaryExtraction(t *testing.T) {
 		{"₱60,000 monthly", "", "tl", "PHP", 60000, 0, "month", 1044},
 		{"65,000 pesos/month", "", "tl", "PHP", 65000, 0, "month", 1131},
 		{"P60,000 - P80,000/month", "", "tl", "PHP", 60000, 80000, "month", 1044},
+		// A bare "元" or "$" where the ad is about Taiwan, Hong Kong or
+		// Singapore alone is that place's dollar.
+		{"", "台北市 客服 月薪35,000元起", "zh", "TWD", 35000, 0, "month", 1085},
+		{"", "香港 文員 月薪$18,000", "zh", "HKD", 18000, 0, "month", 2304},
+		{"", "Admin assistant in Singapore, $2,800 a month", "en", "SGD", 2800, 0, "month", 2100},
+		{"", "台湾工厂 月薪人民币8000元", "zh", "CNY", 8000, 0, "month", 1112},
+		{"", "Taiwan factory, US$1,200 monthly", "en", "USD", 1200, 0, "month", 1200},
 		{"", "CSR, P25k a month", "en", "PHP", 25000, 0, "month", 435},
 		{"RM7,500 – RM12,000 sebulan", "", "ms", "MYR", 7500, 12000, "month", 1650},
 		{"底薪7000-11000 RMB + 提成", "", "zh", "CNY", 7000, 11000, "month", 973},
