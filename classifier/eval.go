@@ -323,8 +323,9 @@ func paidThrough(t []byte) bool {
 }
 
 // channelAsTask follow a channel's name where it names work to be done
-// rather than a way to apply: "inbox management" for an assistant.
-var channelAsTask = []string{"management", "and calendar"}
+// rather than a way to apply: "inbox management" for an assistant, or
+// Thai "ไลน์ผลิต", a production line.
+var channelAsTask = []string{"management", "and calendar", "ผลิต", "การผลิต", "ประกอบ"}
 
 // compoundHead reports whether the word ending at end is joined by a
 // hyphen to a word after it: a short channel name so joined ("tele-",
