@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 26,050
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 26,892
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -129,8 +129,11 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // live-stream hosts, interpreters and hostesses, Khmer, Lao and Burmese
 // workers recruited for Thailand, Malaysia, Korea and Japan, lures
 // for programmers, designers and marketers, Cambodian job-board
-// listings, Chinese domestic listings with the fraud in one detail, and
-// English job-board frauds in ten countries. No more
+// listings, Chinese domestic listings with the fraud in one detail,
+// English job-board frauds in ten countries, machine-translated posts of
+// Chinese-run firms, jobs whose work is the fraud itself, and posts
+// typed the way Vietnamese, Indonesians, Filipinos and Thais type them
+// online, with Chinese-language recruitment abroad. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
