@@ -307,8 +307,12 @@ func (st *adState) localDollar(c salaryCandidate, t []byte) string {
 	if c.currency != "CNY" && c.currency != "USD" {
 		return c.currency
 	}
+	cs := st.countries()
+	if slices.Contains(cs, "CN") || slices.Contains(cs, "US") {
+		return c.currency
+	}
 	local := ""
-	for _, k := range st.countries() {
+	for _, k := range cs {
 		var cur string
 		switch k {
 		case "TW":
@@ -325,7 +329,7 @@ func (st *adState) localDollar(c salaryCandidate, t []byte) string {
 		}
 		local = cur
 	}
-	if local == "" || slices.Contains(st.countries(), "CN") || slices.Contains(st.countries(), "US") {
+	if local == "" {
 		return c.currency
 	}
 	span := t[c.start:c.end]
