@@ -47,7 +47,7 @@ var currencyWords = map[string][]string{
 	"ETB": {"etb", "birr"},
 	"INR": {"inr", "₹"},
 	"PKR": {"pkr"},
-	"BDT": {"bdt", "৳", "taka"},
+	"BDT": {"bdt", "৳", "taka", "tk"},
 	"LKR": {"lkr"},
 	"NPR": {"npr"},
 	"AED": {"aed", "dirham", "dirhams", "dhs"},
