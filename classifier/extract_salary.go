@@ -300,8 +300,9 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 }
 
 // localDollar is the currency of an amount in "元" or a bare "$" where
-// the ad is about Taiwan, Hong Kong or Singapore alone: there "月薪35,000元"
-// is New Taiwan dollars and "$2,800" is the local dollar, not yuan or US
+// the ad is about one place with a dollar of its own (Taiwan, Hong Kong,
+// Singapore, Australia, Canada, New Zealand): there "月薪35,000元" is New
+// Taiwan dollars and "$32.50 an hour" the local dollar, not yuan or US
 // dollars. A currency named outright ("人民币", "US$", "USD") stays.
 func (st *adState) localDollar(c salaryCandidate, t []byte) string {
 	if c.currency != "CNY" && c.currency != "USD" {
@@ -321,6 +322,12 @@ func (st *adState) localDollar(c salaryCandidate, t []byte) string {
 			cur = "HKD"
 		case "SG":
 			cur = "SGD"
+		case "AU":
+			cur = "AUD"
+		case "CA":
+			cur = "CAD"
+		case "NZ":
+			cur = "NZD"
 		default:
 			continue
 		}
