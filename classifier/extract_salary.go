@@ -30,6 +30,7 @@ var currencyWords = map[string][]string{
 	"TWD":  {"twd", "nt$", "新台币", "台币"},
 	"SGD":  {"sgd", "s$"},
 	"HKD":  {"hkd", "hk$"},
+	"MOP":  {"mop", "mop$", "澳门元", "澳门币", "葡币"},
 	"KRW":  {"krw", "won", "₩"},
 	"EUR":  {"eur", "€", "euro", "euros"},
 	"GBP":  {"gbp", "£"},
@@ -157,7 +158,7 @@ var defaultCurrency = map[string]string{"zh": "CNY", "vi": "VND", "id": "IDR", "
 // defaultRates are US dollars per unit, used when the config gives none.
 var defaultRates = map[string]float64{
 	"USD": 1, "USDT": 1, "IDR": 0.000063, "VND": 0.000039, "THB": 0.029, "PHP": 0.0174, "MYR": 0.22, "CNY": 0.139,
-	"KHR": 0.00025, "MMK": 0.00048, "LAK": 0.000046, "JPY": 0.0066, "TWD": 0.031, "SGD": 0.75, "HKD": 0.128,
+	"KHR": 0.00025, "MMK": 0.00048, "LAK": 0.000046, "JPY": 0.0066, "TWD": 0.031, "SGD": 0.75, "HKD": 0.128, "MOP": 0.124,
 	"KRW": 0.00072, "EUR": 1.08, "GBP": 1.27, "AUD": 0.65, "CAD": 0.72, "NZD": 0.59,
 	"KES": 0.0077, "UGX": 0.00027, "TZS": 0.00038, "NGN": 0.00065, "GHS": 0.065, "ETB": 0.0075,
 	"INR": 0.012, "PKR": 0.0036, "BDT": 0.0082, "LKR": 0.0033, "NPR": 0.0075,
