@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 28,106
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 28,702
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -136,8 +136,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // online, with Chinese-language recruitment abroad; African and South
 // Asian English, Malaysian, Burmese and Lao posts, and recruiters'
 // private messages in all ten languages; the Yunnan border, Khmer job
-// groups, caregivers and nurses, work at sea, and study-and-work
-// routes. No more
+// groups, caregivers and nurses, work at sea, study-and-work routes,
+// well-known brands' names borrowed, couriers for crime, hostess and
+// bride lures, work far from home within a country, and compound
+// postings in polished corporate style. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
