@@ -49,7 +49,7 @@ var channelWords = map[int][]string{
 	chLine:      {"line id", "line:", "line.me", "ไลน์", "ทักไลน์", "ไลน์ไอดี", "ໄລນ໌", "ລາຍໄອດີ", "ທັກລາຍ", "ແອດລາຍ"},
 	chZalo:      {"zalo"},
 	chViber:     {"viber"},
-	chMessenger: {"messenger", "inbox", "ib", "dm", "direct message", "私信", "私讯", "อินบ็อกซ์", "ทักแชท", "ทักเพจ", "ផ្ញើសារ", "ອິນບັອກ", "mesej", "nhắn tin", "nhắn tin page", "ib page", "chat admin", "pesan langsung"},
+	chMessenger: {"messenger", "inbox", "ib", "dm", "direct message", "私信", "私讯", "อินบ็อกซ์", "ทักแชท", "ทักเพจ", "ផ្ញើសារ", "ອິນບັອກ", "mesej", "nhắn tin", "nhắn tin page", "ib page", "chat admin", "pesan langsung", "message sa page"},
 	chSignal:    {"signal app"},
 	chPhone:     {"call us", "hotline", "tel:", "phone:", "电话", "致电", "โทร 0", "โทร.", "โทร:", "โทรหา", "โทรมา", "โทรแผนก", "เบอร์โทร", "điện thoại", "telepon", "telefon", "gọi/text", "call/text", "tawag", "លេខទូរស័ព្ទ", "ទូរស័ព្ទមក", "ទាក់ទងតាមទូរស័ព្ទ", "ໂທຫາ", "ໂທ:", "ເບີໂທ", "ໂທ 0", "ໂທ/", "โทรคุย", "ဖုန်းဆက်", "ဖုန်းနံပါတ်", "ဖုန်းခေါ်"},
 	chEmail:     {"email", "e-mail", "emailing", "qua mail", "gửi mail", "邮箱", "邮件", "電郵", "อีเมล", "อีเมล์", "អ៊ីមែល", "ອີເມວ", "အီးမေးလ်", "surel", "e-mel", "#email_*"},
