@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 29,297
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 29,899
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -140,7 +140,8 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // well-known brands' names borrowed, couriers for crime, hostess and
 // bride lures, work far from home within a country, and compound
 // postings in polished corporate style; and second sets of Vietnamese,
-// Malaysian, Filipino, Thai and English job-board posts. No more
+// Malaysian, Filipino, Thai, English job-board, Indonesian, Burmese,
+// Khmer, Chinese domestic and Lao posts. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
