@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 29,899
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 30,251
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -141,7 +141,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // bride lures, work far from home within a country, and compound
 // postings in polished corporate style; and second sets of Vietnamese,
 // Malaysian, Filipino, Thai, English job-board, Indonesian, Burmese,
-// Khmer, Chinese domestic and Lao posts. No more
+// Khmer, Chinese domestic and Lao posts; Thai border towns, English
+// posts for Southeast Asian jobs, and hospitality and service trades in
+// ten languages. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
