@@ -472,7 +472,7 @@ func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int)
 		k := j
 		if cur2, at := w.currencyAfter(t, k); cur2 != "" && at > k {
 			k = skipSpaces(t, at)
-		} else if c.currency == "PHP" && k+1 < len(t) && t[k] == 'p' && pesoAmount(t[k+1:]) {
+		} else if c.currency == "PHP" && pesoAt(t, k+1) {
 			k++ // "P60,000 - P80,000"
 		}
 		lakh2 := false
@@ -742,19 +742,23 @@ func (w *salaryWords) currencyBefore(t []byte, i int) (string, int) {
 		}
 	}
 	if bestCode == "" {
-		if j == i && t[j-1] == 'p' && (j == 1 || !isASCIIAlnum(t[j-2])) && pesoAmount(t[i:]) {
-			return "PHP", j - 1
+		if j == i && pesoAt(t, i) {
+			return "PHP", i - 1
 		}
 		return "", i
 	}
 	return bestCode, j - bestLen
 }
 
-// pesoAmount reports whether t starts with an amount that a bare "P"
-// before it makes pesos, as Filipinos write them ("P60,000", "P25k"): at
-// least two digits and then a thousands comma or a k, or four digits.
-// Shorter runs are names ("P3MI", "P2P").
-func pesoAmount(t []byte) bool {
+// pesoAt reports whether a bare "P" just before t[i], starting a word,
+// makes the amount at t[i] pesos, as Filipinos write them ("P60,000",
+// "P25k"): at least two digits and then a thousands comma or a k, or four
+// digits. Shorter runs are names ("P3MI", "P2P").
+func pesoAt(t []byte, i int) bool {
+	if i < 1 || i >= len(t) || t[i-1] != 'p' || i >= 2 && isASCIIAlnum(t[i-2]) {
+		return false
+	}
+	t = t[i:]
 	n := 0
 	for n < len(t) && t[n] >= '0' && t[n] <= '9' {
 		n++
