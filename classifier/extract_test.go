@@ -256,6 +256,8 @@ func TestContactWordsNameAWayToApply(t *testing.T) {
 		{"Kedai kopi cari pekerja. WhatsApp atau datang terus ke kedai.", false},
 		{"ហាងកាហ្វេត្រូវការបុគ្គលិក មកសួរនៅហាងផ្ទាល់ ឬ Telegram", false},
 		{"ร้านกาแฟรับบาริสต้า แวะมาคุยที่ร้านหรือทักไลน์", false},
+		{"Bakery helper wanted. Come to the shop or message us on Telegram", false},
+		{"槟城发廊招洗头助理，请 WhatsApp Jason，或直接来店里。", false},
 		// A number offered for calls or texts beside a chat app.
 		{"Barista wanted near BGC. Text/Viber 0917 482 3390", false},
 		{"Cần cô giúp việc theo giờ. Gọi/Zalo 098 412 7753", false},
