@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 30,251
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 31,592
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -143,7 +143,11 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Malaysian, Filipino, Thai, English job-board, Indonesian, Burmese,
 // Khmer, Chinese domestic and Lao posts; Thai border towns, English
 // posts for Southeast Asian jobs, and hospitality and service trades in
-// ten languages. No more
+// ten languages; local shops and trades hiring by chat, gaming, casino
+// and crypto jobs, language skills wanted, government labour schemes
+// and their counterfeits, Gulf and European agencies, students and
+// interns, influencer and streamer agencies, job digests and forwarded
+// posts, and paid "rescue" and re-recruitment after a compound. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
