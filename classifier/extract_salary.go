@@ -56,6 +56,14 @@ var currencyWords = map[string][]string{
 	"QAR": {"qar", "qr"},
 	"KWD": {"kwd"},
 	"OMR": {"omr"},
+	// The currencies of the newer routes, where the compounds moved and
+	// where call centres pay their own staff in them.
+	"MXN": {"mxn", "mx$"},
+	"BRL": {"brl", "r$", "reais"},
+	"GEL": {"lari", "₾"},
+	"TRY": {"₺", "lira"},
+	"ZMW": {"zmw", "kwacha"},
+	"FJD": {"fjd", "fj$"},
 }
 
 // multiplierWords scale the number before them; some also name the
@@ -163,6 +171,7 @@ var defaultRates = map[string]float64{
 	"KES": 0.0077, "UGX": 0.00027, "TZS": 0.00038, "NGN": 0.00065, "GHS": 0.065, "ETB": 0.0075,
 	"INR": 0.012, "PKR": 0.0036, "BDT": 0.0082, "LKR": 0.0033, "NPR": 0.0075,
 	"AED": 0.272, "SAR": 0.267, "QAR": 0.275, "KWD": 3.25, "OMR": 2.6,
+	"MXN": 0.055, "BRL": 0.18, "GEL": 0.37, "TRY": 0.029, "ZMW": 0.037, "FJD": 0.44,
 }
 
 // yearlyFrom is the pay, in USD a month, above which an amount with no

@@ -39,6 +39,8 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "Taiwan factory, US$1,200 monthly", "en", "USD", 1200, 0, "month", 1200},
 		{"", "Customer service officer, Brisbane QLD, $32.50 per hour", "en", "AUD", 32.5, 0, "hour", 3655},
 		{"MOP 17,000-21,000", "", "zh", "MOP", 17000, 21000, "month", 2108},
+		{"MXN 16,000–19,000 monthly", "", "en", "MXN", 16000, 19000, "month", 880},
+		{"R$ 2.800 por mês", "", "en", "BRL", 2800, 0, "month", 504},
 		{"", "CSR, P25k a month", "en", "PHP", 25000, 0, "month", 435},
 		{"RM7,500 – RM12,000 sebulan", "", "ms", "MYR", 7500, 12000, "month", 1650},
 		{"底薪7000-11000 RMB + 提成", "", "zh", "CNY", 7000, 11000, "month", 973},
