@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 31,592
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 32,184
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -147,7 +147,11 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // and crypto jobs, language skills wanted, government labour schemes
 // and their counterfeits, Gulf and European agencies, students and
 // interns, influencer and streamer agencies, job digests and forwarded
-// posts, and paid "rescue" and re-recruitment after a compound. No more
+// posts, and paid "rescue" and re-recruitment after a compound; a second
+// set on families and survivors, compounds in new places (the Gulf,
+// Georgia, Africa, the Pacific, Latin America), Khmer, Lao and Burmese
+// in local style, Chinese job-board listings and English general job
+// boards. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
