@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 32,184
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 32,786
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -151,7 +151,8 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // set on families and survivors, compounds in new places (the Gulf,
 // Georgia, Africa, the Pacific, Latin America), Khmer, Lao and Burmese
 // in local style, Chinese job-board listings and English general job
-// boards. No more
+// boards; and third sets of Vietnamese, Indonesian, Filipino, Thai and
+// Chinese-language posts about work abroad. No more
 // than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
