@@ -60,7 +60,7 @@ var currencyWords = map[string][]string{
 	// where call centres pay their own staff in them.
 	"MXN": {"mxn", "mx$"},
 	"BRL": {"brl", "r$", "reais"},
-	"GEL": {"lari", "₾"},
+	"GEL": {"₾"}, // ("lari" is also Malay and Indonesian for "run")
 	"TRY": {"₺", "lira"},
 	"ZMW": {"zmw", "kwacha"},
 	"FJD": {"fjd", "fj$"},
