@@ -477,6 +477,16 @@ func (b *packBuilder) addKeyword(file, ruleID string, k keywordSpec, t target) (
 		b.fail(file, k.line, ruleID, "keyword %q is longer than 200 bytes", k.text)
 		return "", false
 	}
+	// An emoji the normaliser drops leaves the rest of the keyword to
+	// match alone: "ingat 🙏" (Tagalog, "take care") would read every
+	// Indonesian "ingat" ("remember").
+	for _, r := range text {
+		// (Flags are spelt out, "🇰🇭" as "flagkh", not dropped.)
+		if unicode.Is(unicode.So, r) && !isRegionalIndicator(r) && !strings.ContainsRune(s, r) {
+			b.warn(file, k.line, ruleID, "keyword %q (%s) reads as %q once normalised: %q is dropped, so the keyword matches more than it says", k.text, k.lang, s, r)
+			break
+		}
+	}
 	b.addPattern(s, !suffix, !prefix, t)
 	if stripped := stripMarks(s); stripped != s && strings.Contains(s, " ") {
 		b.addPattern(stripped, !suffix, !prefix, t)

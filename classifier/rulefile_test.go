@@ -101,6 +101,39 @@ func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
 	}
 }
 
+// TestKeywordThatLosesAnEmojiIsWarnedOf: the normaliser drops emoji, so
+// "ingat 🙏" would match every bare "ingat": loaded with a warning; a
+// flag, which is spelt out, is no such loss.
+func TestKeywordThatLosesAnEmojiIsWarnedOf(t *testing.T) {
+	rules := `rules:
+  - id: take-care
+    weight: -1
+    category: context
+    description: A Tagalog warning's sign-off.
+    when:
+      keywords:
+        tl: [ingat 🙏, mag-ingat]
+        any: [🇰🇭]
+    examples:
+      match: ["Mag-ingat po kayo"]
+      no_match: ["Hiring cooks"]
+`
+	c, path, err := packFileOf(t, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range c.Warnings() {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		path + `:8: rule take-care: keyword "ingat 🙏" (tl) reads as "ingat" once normalised: '🙏' is dropped, so the keyword matches more than it says`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestRegexWithUnreadableRune: regexes read normalised text, where Thai
 // "am" (ำ) is split in two, so a regex written with it never matches
 // there: loaded with a warning that says what to write.
