@@ -309,6 +309,9 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	st.salarySpan = spanRef{field: int8(best.field), start: int32(best.start), end: int32(best.end)}
 }
 
+// localDollars are the places whose own currency a bare "$" or "元" names.
+var localDollars = map[string]string{"TW": "TWD", "HK": "HKD", "SG": "SGD", "AU": "AUD", "CA": "CAD", "NZ": "NZD"}
+
 // localDollar is the currency of an amount in "元" or a bare "$" where
 // the ad is about one place with a dollar of its own (Taiwan, Hong Kong,
 // Singapore, Australia, Canada, New Zealand): there "月薪35,000元" is New
@@ -324,21 +327,8 @@ func (st *adState) localDollar(c salaryCandidate, t []byte) string {
 	}
 	local := ""
 	for _, k := range cs {
-		var cur string
-		switch k {
-		case "TW":
-			cur = "TWD"
-		case "HK":
-			cur = "HKD"
-		case "SG":
-			cur = "SGD"
-		case "AU":
-			cur = "AUD"
-		case "CA":
-			cur = "CAD"
-		case "NZ":
-			cur = "NZD"
-		default:
+		cur, ok := localDollars[k]
+		if !ok {
 			continue
 		}
 		if local != "" && local != cur {

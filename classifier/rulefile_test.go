@@ -85,10 +85,7 @@ func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, w := range c.Warnings() {
-		got = append(got, w.Error())
-	}
+	got := warningTexts(c)
 	want := []string{
 		path + `:10: rule fee-twice: keyword "processing fee" (en) is in this list already, at line 8; the second does nothing`,
 		path + `:11: rule fee-twice: keyword "PROCESSING  FEE" (en) reads the same as "processing fee" at line 8 once normalised; the second does nothing`,
@@ -99,6 +96,15 @@ func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
 	if fails := c.CheckExamples(); len(fails) > 0 {
 		t.Errorf("the rule's examples fail: %v", fails)
 	}
+}
+
+// warningTexts is what a pack's load warnings say, in order.
+func warningTexts(c *Classifier) []string {
+	var out []string
+	for _, w := range c.Warnings() {
+		out = append(out, w.Error())
+	}
+	return out
 }
 
 // TestKeywordThatLosesAnEmojiIsWarnedOf: the normaliser drops emoji, so
@@ -122,10 +128,7 @@ func TestKeywordThatLosesAnEmojiIsWarnedOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, w := range c.Warnings() {
-		got = append(got, w.Error())
-	}
+	got := warningTexts(c)
 	want := []string{
 		path + `:8: rule take-care: keyword "ingat 🙏" (tl) reads as "ingat" once normalised: '🙏' is dropped, so the keyword matches more than it says`,
 	}
