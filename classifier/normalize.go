@@ -3,6 +3,7 @@ package classifier
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -657,6 +658,13 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 			}
 		}
 	}
+	if !tb.ascii {
+		before := len(n.edits)
+		n.hanziAmounts(t)
+		if len(n.edits) > before {
+			n.edits = sortedApart(n.edits)
+		}
+	}
 	dst.words, dst.digitRuns, dst.digitRunsKnown, dst.headLetters = -1, dst.digitRuns[:0], false, -1
 	if len(n.edits) == 0 {
 		if tb.ascii {
@@ -693,6 +701,19 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 	dst.text, dst.segs = out, segs
 }
 
+// sortedApart sorts edits by where they start and drops any that
+// overlaps the one before it.
+func sortedApart(edits []edit) []edit {
+	slices.SortFunc(edits, func(a, b edit) int { return a.start - b.start })
+	kept := edits[:0]
+	for _, e := range edits {
+		if len(kept) == 0 || e.start >= kept[len(kept)-1].end {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
 // token looks at the token at t[start] (a letter, a digit or a plus
 // sign), rewrites it if it is a split word, a split phone number, digits
 // written as words or leetspeak, and returns where the next token may
@@ -717,6 +738,8 @@ func (n *normalizer) token(dst *normalized, t []byte, src string, tb *tokenBits,
 			next = n.joinPhone(t, start)
 			if next > start {
 				dst.longDigits = true
+			} else if k == clDigit {
+				next = n.joinSpacedDigits(t, start)
 			}
 		}
 	case i-start == 1:
@@ -940,6 +963,50 @@ func (n *normalizer) joinPhone(t []byte, i int) int {
 	}
 	n.edits = append(n.edits, edit{start: i, end: end, rs: rs, re: len(n.replText)})
 	return end
+}
+
+// joinSpacedDigits joins a number typed, or read off a poster, one digit
+// at a time ("1 0 0 0 $", "1 , 2 0 0 $"): three digits or more, each
+// alone and one space from the next, with a thousands mark between two
+// of them kept. A number so spread is hidden from filters or was set in
+// a wide poster font; either way it is the amount the reader sees. It
+// returns the end of the rewritten text, or i.
+func (n *normalizer) joinSpacedDigits(t []byte, i int) int {
+	lone := func(k int) bool {
+		return k < len(t) && isASCIIDigit(t[k]) && (k+1 == len(t) || !isASCIIAlnum(t[k+1]))
+	}
+	// Nearly every number is a group of digits, or one digit with a word
+	// after it: that is seen before anything is copied.
+	if !lone(i) || i+2 >= len(t) || t[i+1] != ' ' || !isASCIIDigit(t[i+2]) && t[i+2] != ',' && t[i+2] != '.' {
+		return i
+	}
+	rs := len(n.replText)
+	digits, k := 0, i
+	for {
+		n.replText = append(n.replText, t[k])
+		n.replSrc = append(n.replSrc, int32(k))
+		digits++
+		k++
+		if k+1 < len(t) && t[k] == ' ' && lone(k+1) {
+			k++
+			continue
+		}
+		if k+3 < len(t) && t[k] == ' ' && (t[k+1] == ',' || t[k+1] == '.') && t[k+2] == ' ' && lone(k+3) {
+			n.replText = append(n.replText, t[k+1])
+			n.replSrc = append(n.replSrc, int32(k+1))
+			k += 3
+			continue
+		}
+		break
+	}
+	// Eight digits or more, or a group of digits after them, are the
+	// start of a phone number ("0 8 1 2 3456 7890"), not pay.
+	if digits < 3 || digits > 7 || k+1 < len(t) && isPhoneSep(t[k]) && isASCIIDigit(t[k+1]) {
+		n.replText, n.replSrc = n.replText[:rs], n.replSrc[:rs]
+		return i
+	}
+	n.edits = append(n.edits, edit{start: i, end: k, rs: rs, re: len(n.replText)})
+	return k
 }
 
 // isPhoneSep reports whether c may split the groups of a phone number.

@@ -37,6 +37,10 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"abbreviations stay", "i.e. the job", "i.e. the job", false},
 		{"phone split by spaces", "W A + 8 5 5 · 1 2 · 3 4 5 · 6 7 8 9", "wa +855123456789", false},
 		{"local phone split by dashes", "0 8 5 7 – 1 2 3 4 – 9 8 7 6", "085712349876", false},
+		{"amounts spread one digit at a time", "ខែ 1 0 0 0 $ ជាង, 1 , 2 0 0 $ - 2 , 0 0 0 $", "ខែ 1000 $ ជាង, 1,200 $ - 2,000 $", false},
+		{"lone digits with words between stay", "1 or 2 days, 3 0 and 1 000 000", "1 or 2 days, 3 0 and 1 000 000", false},
+		{"chinese numerals of pay", "月入两三万，底薪八千五，年薪二十五万 一万五元 十五万", "月入2-3万,底薪8.5千,年薪25万 1.5万元 15万", false},
+		{"chinese numerals that are not pay", "两万一个月 一起 统一 千万不要 十万火急 一千万", "2万一个月 一起 统一 千万不要 十万火急 一千万", false},
 		{"amounts are not phones", "LAK 2.800.000 – 3.900.000", "lak 2.800.000 - 3.900.000", false},
 		{"keycap digits", "Aged 1️⃣9️⃣–2️⃣9️⃣", "aged 19-29", false},
 		{"digits as words", "WA zero nine one seven, two two four", "wa 0917224", false},
@@ -241,6 +245,8 @@ func (n *normalizer) pass2Ref(dst *normalized, src string) ([]byte, []int32) {
 				next = n.joinPhone(t, start)
 				if next > start {
 					dst.longDigits = true
+				} else if k == clDigit {
+					next = n.joinSpacedDigits(t, start)
 				}
 			}
 		case i-start == 1:
@@ -256,6 +262,10 @@ func (n *normalizer) pass2Ref(dst *normalized, src string) ([]byte, []int32) {
 		if i == start {
 			i++
 		}
+	}
+	if slices.ContainsFunc(t, func(c byte) bool { return c >= utf8.RuneSelf }) {
+		n.hanziAmounts(t)
+		n.edits = sortedApart(n.edits)
 	}
 	if len(n.edits) == 0 {
 		return t, dense
@@ -283,7 +293,7 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 	known := map[string]bool{"telegram": true, "whatsapp": true, "salary": true, "hello": true}
 	pieces := []string{
 		"a", "b", "i", "t", "e", "l", "g", "r", "m", "w", "x", "T.e.l.e.g.r.a.m", "W A", "W.A", "i.e.", "x-y-z", "t e l",
-		"+", "+ 8 5 5", "0", "9", "08", "0812", "3456", "7890", "+63", "855", "3.500.000", "1,500", "12345678901",
+		"+", "+ 8 5 5", "0", "9", "08", "0812", "3456", "7890", "+63", "855", "3.500.000", "1,500", "12345678901", "1 0 0 0", "1 , 2 0 0", "两三万", "一万五", "十",
 		"one", "two", "three", "nine", "zero", "sero", "siyam", "isa", "dalawa", "tatlo", "delapan", "tiga", "lima", "empat",
 		"te1egram", "wh@tsapp", "hell0", "$alary", "s@lary", "|ine", "5alary", "b2b", "4u", "abc!", "x1", "1x",
 		"the", "salary", "hello", "extraordinarily", "ok", "on", "one-two-three", "one, two, three",

@@ -2,7 +2,11 @@ package classifier
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // numeral is a word for a digit; in theNumeralIndex, digit is the ASCII
@@ -97,4 +101,142 @@ func numeralAt(idx *[256][]numeral, t []byte, k int) (numeral, bool) {
 
 func isNumeralSep(c byte) bool {
 	return c == ' ' || c == '-' || c == '.' || c == ','
+}
+
+// hanziValue is the value of a Chinese numeral: 0 to 9, 10 for 十, and
+// -1 for any other rune.
+func hanziValue(r rune) int {
+	switch r {
+	case '零', '〇':
+		return 0
+	case '一':
+		return 1
+	case '二', '两':
+		return 2
+	case '三':
+		return 3
+	case '四':
+		return 4
+	case '五':
+		return 5
+	case '六':
+		return 6
+	case '七':
+		return 7
+	case '八':
+		return 8
+	case '九':
+		return 9
+	case '十':
+		return 10
+	}
+	return -1
+}
+
+// hanziUnits are 万 and 千, after which Chinese pay is written in
+// numerals as often as in digits ("月入两三万", "底薪八千").
+var hanziUnits = [...]string{"万", "千"}
+
+// hanziAmounts finds amounts written in Chinese numerals before 万 or 千
+// and records the edits that write their numerals in digits: "两万" reads
+// "2万", "两三万" "2-3万", "二十万" "20万", "一万五" "1.5万", "八千五"
+// "8.5千", as the salary extractor reads amounts in digits. The units
+// stay, and numerals anywhere else are words ("一起", "统一"). Its edits
+// come after those already made, out of order; the caller sorts them.
+func (n *normalizer) hanziAmounts(t []byte) {
+	for _, unit := range hanziUnits {
+		for i := 0; ; {
+			k := strings.Index(string(t[i:]), unit)
+			if k < 0 {
+				break
+			}
+			u := i + k
+			i = u + len(unit)
+			n.hanziAmount(t, u, len(unit))
+		}
+	}
+}
+
+// hanziAmount records the edit for the numerals before the unit at
+// t[u:u+w], if they make an amount.
+func (n *normalizer) hanziAmount(t []byte, u, w int) {
+	var vals [3]int
+	nv, start := 0, u
+	for start >= 3 {
+		r, size := utf8.DecodeLastRune(t[:start])
+		v := hanziValue(r)
+		if v < 0 || size != 3 {
+			break
+		}
+		if nv == len(vals) {
+			return // a run of numerals too long to be pay
+		}
+		copy(vals[1:], vals[:nv])
+		vals[0] = v
+		nv++
+		start -= size
+	}
+	// "十万火急" is an idiom for "most urgent"; "千万" ("be sure to") has
+	// no numeral before it, and "一千万" is no one's pay.
+	if nv == 0 || strings.HasPrefix(string(t[u+w:]), "火急") || strings.HasPrefix(string(t[u+w:]), "万") {
+		return
+	}
+	var num []byte
+	switch {
+	case nv == 1:
+		num = strconv.AppendInt(nil, int64(vals[0]), 10)
+	case nv == 2 && vals[1] == 10 && vals[0] > 0 && vals[0] < 10: // 二十
+		num = strconv.AppendInt(nil, int64(vals[0]*10), 10)
+	case nv == 2 && vals[0] == 10 && vals[1] > 0 && vals[1] < 10: // 十五
+		num = strconv.AppendInt(nil, int64(10+vals[1]), 10)
+	case nv == 2 && vals[0] > 0 && vals[1] == vals[0]+1 && vals[1] < 10: // 两三: two or three
+		num = []byte{byte('0' + vals[0]), '-', byte('0' + vals[1])}
+	case nv == 3 && vals[1] == 10 && vals[0] > 0 && vals[0] < 10 && vals[2] > 0 && vals[2] < 10: // 二十五
+		num = strconv.AppendInt(nil, int64(vals[0]*10+vals[2]), 10)
+	default:
+		return
+	}
+	// One numeral after a single number and its unit is the next digit
+	// down ("一万五" 15,000), when nothing but a word of pay follows it:
+	// in "两万一个月" the 一 counts the months.
+	end, tenth := u+w, -1
+	if nv == 1 || nv == 2 && num[1] != '-' || nv == 3 {
+		if r, size := utf8.DecodeRune(t[end:]); size == 3 {
+			if v := hanziValue(r); v > 0 && v < 10 && amountEndsAt(t[end+size:]) {
+				tenth, end = v, end+size
+			}
+		}
+	}
+	rs := len(n.replText)
+	for j, c := range num {
+		n.replText = append(n.replText, c)
+		n.replSrc = append(n.replSrc, int32(start+min(j, nv-1)*3))
+	}
+	if tenth > 0 {
+		n.replText = append(n.replText, '.', byte('0'+tenth))
+		// Written before the unit, they lead back to it: the way back
+		// must not run backwards.
+		n.replSrc = append(n.replSrc, int32(u), int32(u))
+	}
+	for j := range w {
+		n.replText = append(n.replText, t[u+j])
+		n.replSrc = append(n.replSrc, int32(u+j))
+	}
+	n.edits = append(n.edits, edit{start: start, end: end, rs: rs, re: len(n.replText)})
+}
+
+// amountEndsAt reports whether t, the text after an amount such as
+// "一万五", starts with what may follow pay: nothing, punctuation, a
+// space, an ASCII character, or a word of money or of more or less.
+func amountEndsAt(t []byte) bool {
+	r, size := utf8.DecodeRune(t)
+	if size <= 1 || unicode.IsPunct(r) || unicode.IsSpace(r) {
+		return true
+	}
+	for _, w := range [...]string{"元", "块", "左右", "以上", "多", "到", "至", "的", "起", "上下", "每月", "一个月", "／", "～", "－"} {
+		if strings.HasPrefix(string(t), w) {
+			return true
+		}
+	}
+	return false
 }
