@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 33,914
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 34,523
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -157,7 +157,11 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // South Asian English, and one- and two-line posts in ten languages;
 // teachers and tutors, friends' and dates' invitations, esports and
 // sports talent, freelance and remote work, and jobs passed through
-// churches, temples, mosques and home-town associations. No more than
+// churches, temples, mosques and home-town associations; poster text as
+// read by OCR, the newer covers (AI data work, short dramas, live
+// selling, crypto support), posts with their comment threads, regional
+// speech and slang, and general frauds on English and Chinese job
+// boards. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
