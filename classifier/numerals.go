@@ -139,8 +139,8 @@ var hanziUnits = [...]string{"万", "千"}
 
 // hanziAmounts finds amounts written in Chinese numerals before 万 or 千
 // and records the edits that write their numerals in digits: "两万" reads
-// "2万", "两三万" "2-3万", "二十万" "20万", "一万五" "1.5万", "八千五"
-// "8.5千", as the salary extractor reads amounts in digits. The units
+// "2万", "两三万" "2-3万", "二十万" "20万", "一万五" "1万5", "八千五"
+// "8千5", as the salary extractor reads amounts in digits. The units
 // stay, and numerals anywhere else are words ("一起", "统一"). Its edits
 // come after those already made, out of order; the caller sorts them.
 func (n *normalizer) hanziAmounts(t []byte) {
@@ -217,15 +217,13 @@ func (n *normalizer) hanziAmount(t []byte, u, w int) {
 		n.replText = append(n.replText, c)
 		n.replSrc = append(n.replSrc, int32(start+min(j, nv-1)*3))
 	}
-	if tenth > 0 {
-		n.replText = append(n.replText, '.', byte('0'+tenth))
-		// Written before the unit, they lead back to it: the way back
-		// must not run backwards.
-		n.replSrc = append(n.replSrc, int32(u), int32(u))
-	}
 	for j := range w {
 		n.replText = append(n.replText, t[u+j])
 		n.replSrc = append(n.replSrc, int32(u+j))
+	}
+	if tenth > 0 { // "1万5", the shorthand the extractor reads as 15,000
+		n.replText = append(n.replText, byte('0'+tenth))
+		n.replSrc = append(n.replSrc, int32(u+w))
 	}
 	n.edits = append(n.edits, edit{start: start, end: end, rs: rs, re: len(n.replText)})
 }
