@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 34,523
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 34,965
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -161,7 +161,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // read by OCR, the newer covers (AI data work, short dramas, live
 // selling, crypto support), posts with their comment threads, regional
 // speech and slang, and general frauds on English and Chinese job
-// boards. No more than
+// boards; jobs in Cambodia, Laos and Myanmar from employers that operate
+// there, Burmese and Lao posts, routes to Malaysia, Singapore, Taiwan,
+// Hong Kong and the Gulf with their lawful fees, and Chinese-language
+// posts about work abroad with pay in Chinese numerals. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
