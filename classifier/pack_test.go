@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 35,405
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 35,847
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -166,7 +166,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Hong Kong and the Gulf with their lawful fees, and Chinese-language
 // posts about work abroad with pay in Chinese numerals; recruitment into
 // the war in Ukraine, seasonal farm schemes and their counterfeits,
-// "a day in my life abroad" posts, and posts of emoji and hashtags. No more than
+// "a day in my life abroad" posts, and posts of emoji and hashtags; jobs
+// in the Mekong's special economic zones, unsolicited job texts,
+// training centres that promise work abroad, and the re-recruitment of
+// the Philippines' former offshore-gaming workers. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
