@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,18 +145,22 @@ var hanziUnits = [...]string{"万", "千"}
 // stay, and numerals anywhere else are words ("一起", "统一"). Its edits
 // come after those already made, out of order; the caller sorts them.
 func (n *normalizer) hanziAmounts(t []byte) {
+	// Thai, Lao, Khmer, Burmese and Vietnamese have no byte that starts
+	// 万 or 千: one quick look passes them by.
+	if bytes.IndexByte(t, 0xE4) < 0 && bytes.IndexByte(t, 0xE5) < 0 {
+		return
+	}
 	for _, unit := range hanziUnits {
-		// The unit's first byte starts a fifth of all Chinese text; its
-		// last two are rarer, and make the search a quicker one.
-		tail := unit[1:]
-		for i := 1; i < len(t); {
-			k := strings.Index(string(t[i:]), tail)
+		// Look for the unit's last byte, which ends one rune in 64 of
+		// Chinese text, where its first starts one in five: fewer stops.
+		last := unit[len(unit)-1]
+		for i := len(unit) - 1; i < len(t); i++ {
+			k := bytes.IndexByte(t[i:], last)
 			if k < 0 {
 				break
 			}
-			u := i + k - 1
-			i = u + len(unit)
-			if t[u] == unit[0] {
+			i += k
+			if u := i + 1 - len(unit); string(t[u:i+1]) == unit {
 				n.hanziAmount(t, u, len(unit))
 			}
 		}
