@@ -111,6 +111,7 @@ var periodPrefixes = []struct {
 	period string
 }{
 	{"月薪", "month"}, {"月入", "month"}, {"底薪", "month"}, {"年薪", "year"}, {"日薪", "day"}, {"时薪", "hour"}, {"lương tháng", "month"},
+	{"一个月", "month"}, {"每个月", "month"}, {"每月", "month"},
 	{"gaji pokok", "month"}, {"gaji bulanan", "month"}, {"monthly salary", "month"}, {"annual salary", "year"}, {"hourly rate", "hour"},
 	{"เงินเดือน", "month"}, {"ប្រាក់ខែ", "month"}, {"ເງິນເດືອນ", "month"}, {"လစာ", "month"},
 }

@@ -86,6 +86,10 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "lương 2tr5 - 3tr", "vi", "VND", 2.5e6, 3e6, "month", 97.5},
 		{"", "月入3w+，轻松", "zh", "CNY", 30000, 0, "month", 4170},
 		{"", "底薪1w2-1w5", "zh", "CNY", 12000, 15000, "month", 1668},
+		// Chinese numerals before 万 and 千, read as digits; "一个月"
+		// and "每月" set the period as "月薪" does.
+		{"", "泰国那边有个活，一个月两三万，老板管机票", "zh", "CNY", 20000, 30000, "month", 2780},
+		{"", "每月一万五，包吃住", "zh", "CNY", 15000, 0, "month", 2085},
 		// Lakhs grouped in pairs; a bare lakh names no currency.
 		{"", "Salary ₹1,20,000 per month", "en", "INR", 120000, 0, "month", 1440},
 		// Ten thousands in Lao, Khmer and Burmese.
