@@ -212,6 +212,13 @@ type packBuilder struct {
 	patIndex map[string]int32
 	setList  map[string]int32
 	errs     []error
+
+	// conditions are the named conditions by name; inUse marks those a
+	// rule has used, and expanding those being compiled, whose use
+	// inside themselves would never end.
+	conditions map[string]*conditionSpec
+	inUse      map[string]bool
+	expanding  map[string]bool
 }
 
 // compilePack builds the automaton and rule trees from parsed files. The
@@ -223,9 +230,12 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		h.Write(contents[i])
 	}
 	b := &packBuilder{
-		p:        &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, reassurance: -1, contrast: -1, tags: map[string]bool{}},
-		patIndex: map[string]int32{},
-		setList:  map[string]int32{},
+		p:          &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, reassurance: -1, contrast: -1, tags: map[string]bool{}},
+		patIndex:   map[string]int32{},
+		setList:    map[string]int32{},
+		conditions: map[string]*conditionSpec{},
+		inUse:      map[string]bool{},
+		expanding:  map[string]bool{},
 	}
 	b.p.known = knownWords(files)
 	b.norm = newNormalizer(b.p.known)
@@ -310,6 +320,16 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		b.p.companyPlaceholders[string(trimCompany(nt.text))] = true
 	}
 
+	for _, f := range files {
+		for i := range f.conditions {
+			c := &f.conditions[i]
+			if prev, dup := b.conditions[c.name]; dup {
+				b.fail(c.file, c.line, "", "condition %q is already defined at %s:%d", c.name, prev.file, prev.line)
+				continue
+			}
+			b.conditions[c.name] = c
+		}
+	}
 	ids := map[string]string{}
 	for _, f := range files {
 		for i := range f.rules {
@@ -325,6 +345,11 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 			r.needs = needsOf(r.root)
 			walkNodes(r.root, setChildNeeds)
 			b.p.rules = append(b.p.rules, r)
+		}
+	}
+	for _, name := range sortedKeys(b.conditions) {
+		if c := b.conditions[name]; !b.inUse[name] {
+			b.warn(c.file, c.line, "", "condition %q is defined but no rule uses it", name)
 		}
 	}
 	b.p.wordsCap = 1
@@ -620,6 +645,9 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 	if ns == nil {
 		return &node{kind: kNone}
 	}
+	if ns.kind == "condition" {
+		return b.compileCondition(rs, ns)
+	}
 	n := &node{n: ns.n, negatable: ns.negatable}
 	if len(ns.except) > 0 {
 		id := b.newList(fmt.Sprintf("except of rule %s line %d", rs.id, ns.line))
@@ -688,6 +716,27 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 		n.cond = c
 	}
 	return n
+}
+
+// compileCondition compiles the named condition a rule uses in place of
+// its name, as if written there. Its errors name the condition's own
+// file and the rule that used it.
+func (b *packBuilder) compileCondition(rs *ruleSpec, ns *nodeSpec) *node {
+	c, ok := b.conditions[ns.ref]
+	switch {
+	case !ok:
+		b.fail(rs.file, ns.line, rs.id, "condition %q is not defined in any rule file", ns.ref)
+		return &node{kind: kNone}
+	case b.expanding[ns.ref]:
+		b.fail(rs.file, ns.line, rs.id, "condition %q uses itself", ns.ref)
+		return &node{kind: kNone}
+	}
+	b.inUse[ns.ref] = true
+	b.expanding[ns.ref] = true
+	defer delete(b.expanding, ns.ref)
+	in := *rs
+	in.file, in.id = c.file, rs.id+" (condition "+c.name+")"
+	return b.compileNode(&in, c.node)
 }
 
 // needs is what must have matched for a rule to be able to fire: when

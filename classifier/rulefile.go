@@ -76,7 +76,17 @@ type nodeSpec struct {
 	except     []keywordSpec
 	exceptSets []string
 	fields     []string
+	ref        string // condition: the name of a named condition
 	line       int
+}
+
+// conditionSpec is a named condition: evidence written once, under
+// conditions:, that rules in any file use as `condition: name`.
+type conditionSpec struct {
+	name string
+	node *nodeSpec
+	file string
+	line int
 }
 
 // Example is an ad a rule must or must not fire on: a text (read as the
@@ -122,6 +132,7 @@ type namedListSpec struct {
 type fileSpec struct {
 	name          string
 	sets          []setSpec
+	conditions    []conditionSpec
 	rules         []ruleSpec
 	places        []placeSpec
 	jobTypes      []namedListSpec
@@ -168,6 +179,18 @@ func parseRuleFile(name string, data []byte) (*fileSpec, error) {
 			p.mapping(v, func(name string, k, v *yaml.Node) {
 				fs.sets = append(fs.sets, setSpec{name: name, keywords: p.keywordMap(v), file: p.file, line: k.Line})
 			})
+		case "conditions":
+			p.mapping(v, func(name string, k, v *yaml.Node) {
+				if !validID(strings.ReplaceAll(name, "_", "-")) {
+					p.fail(k, "condition name %q: use lower-case letters, digits, '-' and '_'", name)
+					return
+				}
+				p.rule = "condition " + name
+				if ns := p.parseNode(v, 0); ns != nil {
+					fs.conditions = append(fs.conditions, conditionSpec{name: name, node: ns, file: p.file, line: k.Line})
+				}
+				p.rule = ""
+			})
 		case "rules":
 			for _, r := range p.seq(v) {
 				fs.rules = append(fs.rules, p.parseRule(r))
@@ -189,7 +212,7 @@ func parseRuleFile(name string, data []byte) (*fileSpec, error) {
 				}
 			})
 		default:
-			p.fail(k, "unknown section %q (want sets, rules, places, job_types, languages or nationalities)", key)
+			p.fail(k, "unknown section %q (want sets, conditions, rules, places, job_types, languages or nationalities)", key)
 		}
 	})
 	if len(p.errs) > 0 {
@@ -430,7 +453,7 @@ func validID(s string) bool {
 	return s != ""
 }
 
-var nodeKinds = []string{"all", "any", "none", "at_least", "within", "keywords", "set", "regex", "cond"}
+var nodeKinds = []string{"all", "any", "none", "at_least", "within", "keywords", "set", "regex", "cond", "condition"}
 
 // parseNode reads one piece of evidence or one combination. A node is a
 // mapping with exactly one kind key and the modifiers that kind allows.
@@ -496,6 +519,8 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 			ns.regex = p.str(v)
 		case "cond":
 			ns.cond = p.str(v)
+		case "condition":
+			ns.ref = p.str(v)
 		case "gate":
 			if v.Kind == yaml.ScalarNode && v.Value == "digits" {
 				ns.gateDigit = true

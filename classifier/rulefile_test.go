@@ -33,6 +33,9 @@ func TestBadRuleFilesAreRefused(t *testing.T) {
 		{"except-on-regex.yaml", 7, `"except" does not apply to regex evidence`},
 		{"except-unknown-set.yaml", 7, `except: set "nowhere" is not defined`},
 		{"headline-on-regex.yaml", 7, "headline applies to keywords and sets, not to regex"},
+		{"unknown-condition.yaml", 7, `condition "nowhere" is not defined in any rule file`},
+		{"condition-uses-itself.yaml", 5, `condition "endless" uses itself`},
+		{"condition-with-modifier.yaml", 10, `"negatable" does not apply to condition evidence`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -95,6 +98,55 @@ func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
 	}
 	if fails := c.CheckExamples(); len(fails) > 0 {
 		t.Errorf("the rule's examples fail: %v", fails)
+	}
+}
+
+// TestNamedConditionServesEveryRuleThatUsesIt: evidence written once
+// under conditions: reads the same in each rule that uses it, as if
+// written there; one no rule uses loads with a warning.
+func TestNamedConditionServesEveryRuleThatUsesIt(t *testing.T) {
+	rules := `conditions:
+  employer_known:
+    any:
+      - keywords: [sdn bhd, pt]
+      - cond: company present
+  spare:
+    keywords: [never used]
+rules:
+  - id: typist-unnamed
+    weight: 2
+    category: job-fraud
+    description: A typist wanted by no one named.
+    when:
+      all:
+        - keywords: [typist]
+        - none: [{condition: employer_known}]
+    examples:
+      match: ["Typist wanted, message us"]
+      no_match: ["Typist wanted at Maju Sdn Bhd", {body: "Typist wanted", company: "Maju"}]
+  - id: clerk-named
+    weight: -1
+    category: context
+    description: A clerk wanted by someone named.
+    when:
+      all:
+        - keywords: [clerk]
+        - condition: employer_known
+    examples:
+      match: ["Clerk wanted at PT Maju"]
+      no_match: ["Clerk wanted, message us"]
+`
+	c, path, err := packFileOf(t, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fails := c.CheckExamples(); len(fails) > 0 {
+		t.Errorf("examples fail: %v", fails)
+	}
+	got := warningTexts(c)
+	want := []string{path + `:6: condition "spare" is defined but no rule uses it`}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
