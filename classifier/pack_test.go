@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 35,847
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 36,177
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -169,7 +169,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // "a day in my life abroad" posts, and posts of emoji and hashtags; jobs
 // in the Mekong's special economic zones, unsolicited job texts,
 // training centres that promise work abroad, and the re-recruitment of
-// the Philippines' former offshore-gaming workers. No more than
+// the Philippines' former offshore-gaming workers; job fraud inside
+// five Southeast Asian countries, English-language job fraud in South
+// Asia and Africa, and recruiters' chats posted as transcripts. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
