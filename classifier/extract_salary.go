@@ -22,7 +22,7 @@ var currencyWords = map[string][]string{
 	"THB":  {"thb", "฿", "baht", "บาท", "บ.", "ບາດ", "បាត", "ဘတ်"},
 	"PHP":  {"php", "₱", "pesos", "peso", "piso"},
 	"MYR":  {"myr", "rm", "ringgit"},
-	"CNY":  {"cny", "rmb", "人民币", "元", "块", "yuan", "ยวน", "ຢວນ", "ယွမ်", "យាន់"},
+	"CNY":  {"cny", "rmb", "人民币", "元", "块", "yuan", "ยวน", "ຢວນ", "ယွမ်", "យាន់", "¥"}, // "¥" may be yen: see yenOrYuan
 	"KHR":  {"khr", "riel", "riels", "៛", "រៀល"},
 	"MMK":  {"mmk", "kyat", "kyats", "ကျပ်"},
 	"LAK":  {"lak", "kip", "ກີບ"},
@@ -262,6 +262,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				}
 			}
 			c.currency = st.localDollar(c, t)
+			c.currency = st.yenOrYuan(c, t)
 			rate, ok := rates[c.currency]
 			if !ok {
 				continue
@@ -308,6 +309,29 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 	st.salary = &ad.Salary{Min: best.min, Max: best.max, Currency: best.currency, Period: best.period,
 		USDMonth: math.Round(best.usdMonth), Text: src[os:oe]}
 	st.salarySpan = spanRef{field: int8(best.field), start: int32(best.start), end: int32(best.end)}
+}
+
+// japanWords name Japan in the languages of the ads.
+var japanWords = [][]byte{[]byte("日本"), []byte("japan"), []byte("jepang"), []byte("nhật"), []byte("hapon"),
+	[]byte("ญี่ปุ่น"), []byte("ဂျပန်"), []byte("ជប៉ុន"), []byte("ຍີ່ປຸ່ນ")}
+
+// yenOrYuan reads "¥" as the yen in an ad that names Japan, and as the
+// yuan otherwise: both currencies are written with it, and the other
+// words of the amount ("元", "rmb") settle it where they are there.
+func (st *adState) yenOrYuan(c salaryCandidate, t []byte) string {
+	span := t[c.start:c.end]
+	if c.currency != "CNY" || !bytes.Contains(span, []byte("¥")) || bytes.Contains(span, []byte("元")) ||
+		bytes.Contains(span, []byte("人民币")) || bytes.Contains(span, []byte("rmb")) {
+		return c.currency
+	}
+	for f := range nFields {
+		for _, w := range japanWords {
+			if bytes.Contains(st.f[f].text, w) {
+				return "JPY"
+			}
+		}
+	}
+	return c.currency
 }
 
 // localDollars are the places whose own currency a bare "$" or "元" names.

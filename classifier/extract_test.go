@@ -90,6 +90,9 @@ func TestSalaryExtraction(t *testing.T) {
 		// and "每月" set the period as "月薪" does.
 		{"", "泰国那边有个活，一个月两三万，老板管机票", "zh", "CNY", 20000, 30000, "month", 2780},
 		{"", "每月一万五，包吃住", "zh", "CNY", 15000, 0, "month", 2085},
+		// "¥" is the yen where the ad names Japan, the yuan elsewhere.
+		{"", "kerja di pabrik Jepang, gaji ¥172rb kotor", "id", "JPY", 172000, 0, "month", 1135},
+		{"", "月薪¥8000，包吃住", "zh", "CNY", 8000, 0, "month", 1112},
 		// Lakhs grouped in pairs; a bare lakh names no currency.
 		{"", "Salary ₹1,20,000 per month", "en", "INR", 120000, 0, "month", 1440},
 		// Ten thousands in Lao, Khmer and Burmese.
