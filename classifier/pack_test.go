@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 36,617
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 37,056
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -173,7 +173,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // five Southeast Asian countries, English-language job fraud in South
 // Asia and Africa, and recruiters' chats posted as transcripts; the
 // slang and code words of the trade, lures for skilled professionals,
-// migrants already abroad recruited onward, and a fourth Thai set. No more than
+// migrants already abroad recruited onward, and fourth Thai,
+// Indonesian, Vietnamese and Filipino sets with a third of English
+// job-board listings. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
