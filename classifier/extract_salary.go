@@ -312,7 +312,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 }
 
 // japanWords name Japan in the languages of the ads.
-var japanWords = [][]byte{[]byte("日本"), []byte("japan"), []byte("jepang"), []byte("nhật"), []byte("hapon"),
+var japanWords = [][]byte{[]byte("日本"), []byte("japan"), []byte("jepang"), []byte("jepun"), []byte("nhật"), []byte("hapon"),
 	[]byte("ญี่ปุ่น"), []byte("ဂျပန်"), []byte("ជប៉ុន"), []byte("ຍີ່ປຸ່ນ")}
 
 // yenOrYuan reads "¥" as the yen in an ad that names Japan, and as the
