@@ -137,6 +137,10 @@ type node struct {
 	// child is evaluated. (A child's evidence, found first, can cost far
 	// more: "pay" with its negation cues, when the ad has no fee.)
 	childNeeds []needs
+	// spanless is set below a none, where the spans of what matched are
+	// thrown away: an any or an at_least there stops at the answer
+	// instead of gathering every match for the verdict.
+	spanless bool
 }
 
 type rule struct {
@@ -344,6 +348,7 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 			r.root = b.compileNode(rs, rs.when)
 			r.needs = needsOf(r.root)
 			walkNodes(r.root, setChildNeeds)
+			markSpanless(r.root, false)
 			b.p.rules = append(b.p.rules, r)
 		}
 	}
@@ -811,6 +816,15 @@ func setChildNeeds(n *node) {
 		if nc := needsOf(c); nc.known {
 			n.childNeeds = append(n.childNeeds, nc)
 		}
+	}
+}
+
+// markSpanless marks the nodes below a none, whose spans no verdict
+// shows. A within's children keep theirs: it measures between them.
+func markSpanless(n *node, below bool) {
+	n.spanless = below
+	for _, c := range n.children {
+		markSpanless(c, (below || n.kind == kNone) && n.kind != kWithin)
 	}
 }
 

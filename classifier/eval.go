@@ -495,6 +495,9 @@ func (st *adState) eval(n *node) bool {
 		fired := false
 		for _, c := range n.children {
 			if st.eval(c) {
+				if n.spanless {
+					return true
+				}
 				fired = true
 			}
 		}
@@ -512,6 +515,9 @@ func (st *adState) eval(n *node) bool {
 		for _, c := range n.children {
 			if st.eval(c) {
 				count++
+				if n.spanless && count >= n.n {
+					return true
+				}
 			}
 		}
 		if count < n.n {
