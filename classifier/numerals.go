@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -188,21 +187,22 @@ func (n *normalizer) hanziAmount(t []byte, u, w int) {
 	}
 	// "十万火急" is an idiom for "most urgent"; "千万" ("be sure to") has
 	// no numeral before it, and "一千万" is no one's pay.
-	if nv == 0 || strings.HasPrefix(string(t[u+w:]), "火急") || strings.HasPrefix(string(t[u+w:]), "万") {
+	if nv == 0 || hasPrefix(t[u+w:], "火急") || hasPrefix(t[u+w:], "万") {
 		return
 	}
-	var num []byte
+	// The amount is lo, or the range lo-hi ("两三" is two or three).
+	lo, hi := 0, 0
 	switch {
 	case nv == 1:
-		num = strconv.AppendInt(nil, int64(vals[0]), 10)
+		lo = vals[0]
 	case nv == 2 && vals[1] == 10 && vals[0] > 0 && vals[0] < 10: // 二十
-		num = strconv.AppendInt(nil, int64(vals[0]*10), 10)
+		lo = vals[0] * 10
 	case nv == 2 && vals[0] == 10 && vals[1] > 0 && vals[1] < 10: // 十五
-		num = strconv.AppendInt(nil, int64(10+vals[1]), 10)
-	case nv == 2 && vals[0] > 0 && vals[1] == vals[0]+1 && vals[1] < 10: // 两三: two or three
-		num = []byte{byte('0' + vals[0]), '-', byte('0' + vals[1])}
+		lo = 10 + vals[1]
+	case nv == 2 && vals[0] > 0 && vals[1] == vals[0]+1 && vals[1] < 10: // 两三
+		lo, hi = vals[0], vals[1]
 	case nv == 3 && vals[1] == 10 && vals[0] > 0 && vals[0] < 10 && vals[2] > 0 && vals[2] < 10: // 二十五
-		num = strconv.AppendInt(nil, int64(vals[0]*10+vals[2]), 10)
+		lo = vals[0]*10 + vals[2]
 	default:
 		return
 	}
@@ -210,7 +210,7 @@ func (n *normalizer) hanziAmount(t []byte, u, w int) {
 	// down ("一万五" 15,000), when nothing but a word of pay follows it:
 	// in "两万一个月" the 一 counts the months.
 	end, tenth := u+w, -1
-	if nv == 1 || nv == 2 && num[1] != '-' || nv == 3 {
+	if hi == 0 {
 		if r, size := utf8.DecodeRune(t[end:]); size == 3 {
 			if v := hanziValue(r); v > 0 && v < 10 && amountEndsAt(t[end+size:]) {
 				tenth, end = v, end+size
@@ -218,9 +218,12 @@ func (n *normalizer) hanziAmount(t []byte, u, w int) {
 		}
 	}
 	rs := len(n.replText)
-	for j, c := range num {
-		n.replText = append(n.replText, c)
-		n.replSrc = append(n.replSrc, int32(start+min(j, nv-1)*3))
+	n.replText = strconv.AppendInt(n.replText, int64(lo), 10)
+	if hi > 0 {
+		n.replText = append(n.replText, '-', byte('0'+hi))
+	}
+	for j := rs; j < len(n.replText); j++ {
+		n.replSrc = append(n.replSrc, int32(start+min(j-rs, nv-1)*3))
 	}
 	for j := range w {
 		n.replText = append(n.replText, t[u+j])
@@ -242,9 +245,14 @@ func amountEndsAt(t []byte) bool {
 		return true
 	}
 	for _, w := range [...]string{"元", "块", "左右", "以上", "多", "到", "至", "的", "起", "上下", "每月", "一个月", "／", "～", "－"} {
-		if strings.HasPrefix(string(t), w) {
+		if hasPrefix(t, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasPrefix reports whether t starts with w, without copying t.
+func hasPrefix(t []byte, w string) bool {
+	return len(t) >= len(w) && string(t[:len(w)]) == w
 }

@@ -88,14 +88,10 @@ func TestDuplicateKeywordsAreWarnedOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := warningTexts(c)
-	want := []string{
+	wantWarnings(t, c, []string{
 		path + `:10: rule fee-twice: keyword "processing fee" (en) is in this list already, at line 8; the second does nothing`,
 		path + `:11: rule fee-twice: keyword "PROCESSING  FEE" (en) reads the same as "processing fee" at line 8 once normalised; the second does nothing`,
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	})
 	if fails := c.CheckExamples(); len(fails) > 0 {
 		t.Errorf("the rule's examples fail: %v", fails)
 	}
@@ -143,20 +139,19 @@ rules:
 	if fails := c.CheckExamples(); len(fails) > 0 {
 		t.Errorf("examples fail: %v", fails)
 	}
-	got := warningTexts(c)
-	want := []string{path + `:6: condition "spare" is defined but no rule uses it`}
+	wantWarnings(t, c, []string{path + `:6: condition "spare" is defined but no rule uses it`})
+}
+
+// wantWarnings checks that a pack's load warnings say want, in order.
+func wantWarnings(t *testing.T, c *Classifier, want []string) {
+	t.Helper()
+	var got []string
+	for _, w := range c.Warnings() {
+		got = append(got, w.Error())
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-}
-
-// warningTexts is what a pack's load warnings say, in order.
-func warningTexts(c *Classifier) []string {
-	var out []string
-	for _, w := range c.Warnings() {
-		out = append(out, w.Error())
-	}
-	return out
 }
 
 // TestKeywordThatLosesAnEmojiIsWarnedOf: the normaliser drops emoji, so
@@ -180,13 +175,9 @@ func TestKeywordThatLosesAnEmojiIsWarnedOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := warningTexts(c)
-	want := []string{
+	wantWarnings(t, c, []string{
 		path + `:8: rule take-care: keyword "ingat 🙏" (tl) reads as "ingat" once normalised: '🙏' is dropped, so the keyword matches more than it says`,
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	})
 }
 
 // TestRegexWithUnreadableRune: regexes read normalised text, where Thai
