@@ -271,6 +271,9 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				if startsWithAny(t[end:], channelAsTask) {
 					continue // "inbox management": a task, not a contact
 				}
+				if string(t[start:end]) == "wa" && afterWholeWord(t[:start], saidThat) {
+					continue // "bok wa", "khao wa": Thai and Lao "that" in Latin letters
+				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
 				continue
@@ -332,6 +335,26 @@ var channelAsTask = []string{"management", "and calendar", "ผลิต", "ก�
 // "wa-") is the first half of another word.
 func compoundHead(t []byte, end int) bool {
 	return end+1 < len(t) && t[end] == '-' && t[end+1] >= 'a' && t[end+1] <= 'z'
+}
+
+// saidThat are the verbs after which "wa" in Thai or Lao typed in Latin
+// letters is ว่า/ວ່າ, "that" ("bok wa pen ngan admin": said that it was
+// admin work), not WhatsApp.
+var saidThat = []string{"bok", "bork", "bao", "wao", "khao", "teuan", "tuean", "aang", "arng", "khit", "hen", "ru", "ruu", "chuea", "yin"}
+
+// afterWholeWord reports whether t ends with one of words as a whole
+// word and a space.
+func afterWholeWord(t []byte, words []string) bool {
+	if len(t) == 0 || t[len(t)-1] != ' ' {
+		return false
+	}
+	t = t[:len(t)-1]
+	for _, w := range words {
+		if bytes.HasSuffix(t, []byte(w)) && (len(t) == len(w) || !isASCIIAlnum(t[len(t)-len(w)-1])) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlinePrefixes end the word "online" just before the Thai and Lao names

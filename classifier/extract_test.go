@@ -470,6 +470,12 @@ func TestChannelWordsInContext(t *testing.T) {
 		{"ວຽກອອນລາຍ ລາຍໄດ້ດີ ມີສັນຍາເປັນລາຍລັກອັກສອນ", chLine, false},
 		{"ສົນໃຈແອດໄລນ໌ຮ້ານໄດ້ເລີຍ", chLine, true},
 		{"ທັກລາຍມາເລີຍ", chLine, true},
+		// "wa" after "said" in Thai or Lao typed in Latin letters is
+		// "that"; after other words it is still WhatsApp.
+		{"Khoy khei thuk lork, khao bok wa pen ngan khai khong online", chWhatsApp, false},
+		{"tamruat teuan wa ngan ni bor mi jing", chWhatsApp, false},
+		{"Minat langsung wa aja kak", chWhatsApp, true},
+		{"kerja admin, hub wa 0812 9031 4477", chWhatsApp, true},
 	} {
 		st.reset()
 		st.src = [nFields]string{"", tc.body, "", "", ""}
