@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 39,153
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 39,596
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -183,7 +183,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // and gig work, posts typed in Latin letters, recruitment events, and
 // loans and pledges for the fee; long polished postings with the lure
 // in one detail, people in debt, holiday and seasonal work, surrogacy
-// and organ offers, and forum threads. No more than
+// and organ offers, and forum threads; document fixers, bounties for
+// recruits, listings laid out field by field, and short-video captions.
+// No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
