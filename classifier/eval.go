@@ -271,8 +271,8 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				if startsWithAny(t[end:], channelAsTask) {
 					continue // "inbox management": a task, not a contact
 				}
-				if string(t[start:end]) == "wa" && afterWholeWord(t[:start], saidThat) {
-					continue // "bok wa", "khao wa": Thai and Lao "that" in Latin letters
+				if string(t[start:end]) == "wa" && !waLeadIn(t[:start]) && !numberFollows(t[end:]) {
+					continue // "mpango wa ajira", "khao wa", "a valid WA licence": not WhatsApp
 				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
@@ -337,24 +337,35 @@ func compoundHead(t []byte, end int) bool {
 	return end+1 < len(t) && t[end] == '-' && t[end+1] >= 'a' && t[end+1] <= 'z'
 }
 
-// saidThat are the verbs after which "wa" in Thai or Lao typed in Latin
-// letters is ว่า/ວ່າ, "that" ("bok wa pen ngan admin": said that it was
-// admin work), not WhatsApp.
-var saidThat = []string{"bok", "bork", "bao", "wao", "khao", "teuan", "tuean", "aang", "arng", "khit", "hen", "ru", "ruu", "chuea", "yin"}
+// waLeadIns are the words after which a bare "wa" is WhatsApp ("ke WA
+// admin", "minat WA aja", "call or WA"). After any other word in Latin
+// letters it is something else: Swahili "of" ("mpango wa ajira"), Thai
+// or Lao "that" typed in Latin letters ("bok wa"), Western Australia ("a
+// valid WA licence"). At the start of a line or sentence, after a
+// number, a mark or another script, it is WhatsApp.
+var waLeadIns = []string{"ke", "ka", "chat", "minat", "langsung", "atau", "or", "and", "dan", "hub", "hubungi", "hubungin", "kontak", "contact", "via", "lewat", "di", "no", "nomor", "nomer", "nmr", "info", "join", "group", "grup", "tak", "text", "call", "sms", "msg", "message", "pm", "dm", "to", "sa", "kay", "on", "at", "telp", "tel", "hp", "japri", "wa", "sila", "boleh", "terus", "saja", "aja", "only", "ig", "fb", "line", "tele", "telegram", "zalo", "inbox", "link", "story", "status"}
 
-// afterWholeWord reports whether t ends with one of words as a whole
-// word and a space.
-func afterWholeWord(t []byte, words []string) bool {
-	if len(t) == 0 || t[len(t)-1] != ' ' {
-		return false
+// numberFollows reports whether t starts with a phone number, after
+// spaces and a colon: "Bu Sari WA 0857…".
+func numberFollows(t []byte) bool {
+	t = bytes.TrimLeft(t, " :")
+	return len(t) > 0 && (isASCIIDigit(t[0]) || t[0] == '+')
+}
+
+// waLeadIn reports whether a bare "wa" whose text before it is t reads
+// as WhatsApp: t does not end with a word in Latin letters, or ends with
+// one of waLeadIns.
+func waLeadIn(t []byte) bool {
+	t = bytes.TrimRight(t, " ")
+	k := len(t)
+	for k > 0 && isASCIIAlnum(t[k-1]) {
+		k--
 	}
-	t = t[:len(t)-1]
-	for _, w := range words {
-		if bytes.HasSuffix(t, []byte(w)) && (len(t) == len(w) || !isASCIIAlnum(t[len(t)-len(w)-1])) {
-			return true
-		}
+	word := t[k:]
+	if len(word) == 0 || isASCIIDigit(word[len(word)-1]) {
+		return true
 	}
-	return false
+	return slices.Contains(waLeadIns, string(word))
 }
 
 // onlinePrefixes end the word "online" just before the Thai and Lao names

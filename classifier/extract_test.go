@@ -470,12 +470,20 @@ func TestChannelWordsInContext(t *testing.T) {
 		{"ວຽກອອນລາຍ ລາຍໄດ້ດີ ມີສັນຍາເປັນລາຍລັກອັກສອນ", chLine, false},
 		{"ສົນໃຈແອດໄລນ໌ຮ້ານໄດ້ເລີຍ", chLine, true},
 		{"ທັກລາຍມາເລີຍ", chLine, true},
-		// "wa" after "said" in Thai or Lao typed in Latin letters is
-		// "that"; after other words it is still WhatsApp.
+		// A bare "wa" after a word in Latin letters is WhatsApp only
+		// after the words that lead to a contact: otherwise it is Thai
+		// or Lao "that" typed in Latin letters, Swahili "of", or
+		// Western Australia.
 		{"Khoy khei thuk lork, khao bok wa pen ngan khai khong online", chWhatsApp, false},
 		{"tamruat teuan wa ngan ni bor mi jing", chWhatsApp, false},
+		{"Thibitisha kupitia Wakala wa Huduma za Ajira", chWhatsApp, false},
+		{"Truck drivers, must hold a valid WA licence", chWhatsApp, false},
 		{"Minat langsung wa aja kak", chWhatsApp, true},
 		{"kerja admin, hub wa 0812 9031 4477", chWhatsApp, true},
+		{"Gaji 2.8jt + makan. WA pak Agus", chWhatsApp, true},
+		{"Call/WA Kak Ros", chWhatsApp, true},
+		{"Hubungi Bu Sari WA 0857 1234 5678", chWhatsApp, true},
+		{"link WA di bio ya", chWhatsApp, true},
 	} {
 		st.reset()
 		st.src = [nFields]string{"", tc.body, "", "", ""}
