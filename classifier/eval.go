@@ -271,8 +271,10 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				if startsWithAny(t[end:], channelAsTask) {
 					continue // "inbox management": a task, not a contact
 				}
-				if string(t[start:end]) == "wa" && !waLeadIn(t[:start]) && !numberFollows(t[end:]) {
-					continue // "mpango wa ajira", "khao wa", "a valid WA licence": not WhatsApp
+				if string(t[start:end]) == "wa" && !waLeadIn(t[:start]) && !contactFollows(t[end:]) && !st.f[f].joined(start, end) {
+					// "mpango wa ajira", "khao wa", "a valid WA licence":
+					// not WhatsApp, unless its letters were split to hide it
+					continue
 				}
 				st.channels |= 1 << tg.id
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
@@ -345,9 +347,12 @@ func compoundHead(t []byte, end int) bool {
 // number, a mark or another script, it is WhatsApp.
 var waLeadIns = []string{"ke", "ka", "chat", "minat", "langsung", "atau", "or", "and", "dan", "hub", "hubungi", "hubungin", "kontak", "contact", "via", "lewat", "di", "no", "nomor", "nomer", "nmr", "info", "join", "group", "grup", "tak", "text", "call", "sms", "msg", "message", "pm", "dm", "to", "sa", "kay", "on", "at", "telp", "tel", "hp", "japri", "wa", "sila", "boleh", "terus", "saja", "aja", "only", "ig", "fb", "line", "tele", "telegram", "zalo", "inbox", "link", "story", "status"}
 
-// numberFollows reports whether t starts with a phone number, after
-// spaces and a colon: "Bu Sari WA 0857…".
-func numberFollows(t []byte) bool {
+// contactFollows reports whether t starts with a phone number, after
+// spaces and a colon ("Bu Sari WA 0857…"), or is the rest of a wa.me link.
+func contactFollows(t []byte) bool {
+	if bytes.HasPrefix(t, []byte(".me")) {
+		return true
+	}
 	t = bytes.TrimLeft(t, " :")
 	return len(t) > 0 && (isASCIIDigit(t[0]) || t[0] == '+')
 }

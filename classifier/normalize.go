@@ -555,6 +555,13 @@ func segIndex(segs []seg, i int) int {
 	return lo - 1
 }
 
+// joined reports whether text[start:end] was spread wider in the
+// original: letters split by spaces, dots or emoji ("W A", "W.A") and
+// joined again.
+func (d *normalized) joined(start, end int) bool {
+	return d.origAt(end-1)-d.origAt(start) > end-1-start
+}
+
 // origAt is the offset in the original of the rune byte i came from.
 func (d *normalized) origAt(i int) int {
 	return origAtSeg(d.segs[segIndex(d.segs, i)], i)
