@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 39,596
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 40,046
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -184,8 +184,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // loans and pledges for the fee; long polished postings with the lure
 // in one detail, people in debt, holiday and seasonal work, surrogacy
 // and organ offers, and forum threads; document fixers, bounties for
-// recruits, listings laid out field by field, and short-video captions.
-// No more than
+// recruits, listings laid out field by field, and short-video captions;
+// Chinese job channels inside Cambodia, Myanmar and Laos, posts in two
+// or three languages, the big regional job boards, and recruits from
+// Africa and South Asia. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
