@@ -96,8 +96,10 @@ type patternHot struct {
 // ASCII prefixes), 12 bytes came to need 65,387 states, within 149 of the
 // limit; 11 bytes need 52,133, give the same verdicts on every labelled
 // corpus, and run within the noise of 12 (32 alternating pairs, median
-// ratios 0.985 and 0.964).
-const maxKeywordPrefix = 11
+// ratios 0.985 and 0.964). At 63,871 states 11 bytes were again near the
+// limit; 10 need 56,939, give the same verdicts, and run within the
+// noise of 11 (12 alternating pairs, median ratio 1.02).
+const maxKeywordPrefix = 10
 
 // minKeywordPrefix is the shortest cut tried when a pack outgrows the
 // full table at maxKeywordPrefix: each try holds three bytes less of

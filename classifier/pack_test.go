@@ -357,7 +357,7 @@ func TestBigPackCutsKeywordsShorter(t *testing.T) {
 		}
 		return string(b)
 	}
-	kws := make([]string, 8000)
+	kws := make([]string, 9000)
 	for i := range kws {
 		kws[i] = word()
 	}
