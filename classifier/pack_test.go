@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 40,046
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 40,487
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -187,7 +187,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // recruits, listings laid out field by field, and short-video captions;
 // Chinese job channels inside Cambodia, Myanmar and Laos, posts in two
 // or three languages, the big regional job boards, and recruits from
-// Africa and South Asia. No more than
+// Africa and South Asia; a third set of one-line posts, licences shown
+// or faked, reassurances ("leave any time", "not a scam"), and jobs for
+// couples and families. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
