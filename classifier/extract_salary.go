@@ -114,6 +114,7 @@ var periodPrefixes = []struct {
 	{"一个月", "month"}, {"每个月", "month"}, {"每月", "month"},
 	{"gaji pokok", "month"}, {"gaji bulanan", "month"}, {"monthly salary", "month"}, {"annual salary", "year"}, {"hourly rate", "hour"},
 	{"เงินเดือน", "month"}, {"ប្រាក់ខែ", "month"}, {"ເງິນເດືອນ", "month"}, {"လစာ", "month"},
+	{"เดือนละ", "month"}, {"วันละ", "day"}, {"ເດືອນລະ", "month"}, {"ມື້ລະ", "day"},
 }
 
 // maxPeriodPrefix is the length of the longest of periodPrefixes.

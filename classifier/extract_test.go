@@ -27,6 +27,10 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "Lương 22–28 triệu/tháng", "vi", "VND", 22e6, 28e6, "month", 858},
 		{"1.200$ (khoảng 30 triệu)", "", "vi", "USD", 1200, 0, "month", 1200},
 		{"32,000–48,000 บาท", "", "th", "THB", 32000, 48000, "month", 928},
+		// "เดือนละ", "per month", before the amount sets its period, as
+		// "เงินเดือน" does; the multiplier and the language give the baht.
+		{"", "ได้เดือนละ 6 หมื่น งานแอดมิน", "th", "THB", 60000, 0, "month", 1740},
+		{"", "ຮັບເງິນເດືອນລະ 5,000,000 ກີບ", "lo", "LAK", 5e6, 0, "month", 230},
 		{"₱60,000 monthly", "", "tl", "PHP", 60000, 0, "month", 1044},
 		{"65,000 pesos/month", "", "tl", "PHP", 65000, 0, "month", 1131},
 		{"P60,000 - P80,000/month", "", "tl", "PHP", 60000, 80000, "month", 1044},
