@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 40,929
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 41,372
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -189,8 +189,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // or three languages, the big regional job boards, and recruits from
 // Africa and South Asia; a third set of one-line posts, licences shown
 // or faked, reassurances ("leave any time", "not a scam"), and jobs for
-// couples and families; and fifth Thai, Burmese and Lao sets with a set
-// of Chinese look-alikes. No more than
+// couples and families; fifth Thai, Burmese and Lao sets with a set of
+// Chinese look-alikes; and stateless and minority communities with fifth
+// Khmer, Indonesian and Vietnamese sets. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
