@@ -79,6 +79,10 @@ var multiplierWords = []struct {
 	{"million", 1e6, ""}, {"mil", 1e6, ""}, {"ล้าน", 1e6, ""}, {"ລ້ານ", 1e6, ""}, {"លាន", 1e6, ""},
 	{"သိန်း", 1e5, "MMK"}, {"lakh", 1e5, ""}, {"万", 1e4, ""}, {"หมื่น", 1e4, ""}, {"ຫມື່ນ", 1e4, ""}, {"ម៉ឺន", 1e4, ""}, {"သောင်း", 1e4, ""},
 	{"千", 1e3, ""}, {"พัน", 1e3, ""}, {"ພັນ", 1e3, ""}, {"ពាន់", 1e3, ""},
+	// The Thai and Lao hundred thousand names the currency it is counted
+	// in unless the ad names another: the lakh names none. (The Khmer one,
+	// "សែន", is also "very" and the start of Sen Sok, a district.)
+	{"แสน", 1e5, "THB"}, {"ແສນ", 1e5, "LAK"},
 	{"ngàn", 1e3, "VND"}, {"nghìn", 1e3, "VND"}, {"ribu", 1e3, "IDR"}, {"rb", 1e3, "IDR"}, {"k", 1e3, ""},
 	// Chat shorthand: "củ" is a million dong, "w" is 万 ("月入3w+").
 	{"củ", 1e6, "VND"}, {"w", 1e4, ""},

@@ -94,6 +94,14 @@ func TestSalaryExtraction(t *testing.T) {
 		// and "每月" set the period as "月薪" does.
 		{"", "泰国那边有个活，一个月两三万，老板管机票", "zh", "CNY", 20000, 30000, "month", 2780},
 		{"", "每月一万五，包吃住", "zh", "CNY", 15000, 0, "month", 2085},
+		// Thai, Lao, Khmer and Burmese amounts in words; a digit after
+		// the last unit is the next place down, as it is spoken.
+		{"", "เงินเดือนสามหมื่นห้า ทำงานสบาย", "th", "THB", 35000, 0, "month", 1015},
+		{"", "ค่าแรง 3 หมื่น 5 บาท", "th", "THB", 35000, 0, "month", 1015},
+		{"", "วันละห้าร้อยบาท", "th", "THB", 500, 0, "day", 377},
+		{"", "ເງິນເດືອນ ສາມລ້ານກີບ", "lo", "LAK", 3e6, 0, "month", 138},
+		{"", "ប្រាក់ខែមួយពាន់ប្រាំរយដុល្លារ", "km", "USD", 1500, 0, "month", 1500},
+		{"", "လစာ ဆယ့်ငါးသိန်း", "my", "MMK", 1.5e6, 0, "month", 720},
 		// "¥" is the yen where the ad names Japan, the yuan elsewhere.
 		{"", "kerja di pabrik Jepang, gaji ¥172rb kotor", "id", "JPY", 172000, 0, "month", 1135},
 		{"", "月薪¥8000，包吃住", "zh", "CNY", 8000, 0, "month", 1112},

@@ -97,6 +97,7 @@ type normalizer struct {
 	tmpText  []byte
 	tmpSegs  []seg
 	letters  []int
+	unitsAt  []int // where spelledAmounts next finds each unit
 	tokens   tokenBits
 	zawgyi   zawgyi.Converter
 	zgRunes  []rune // scratch for one syllable
@@ -668,6 +669,7 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 	if !tb.ascii {
 		before := len(n.edits)
 		n.hanziAmounts(t)
+		n.spelledAmounts(t)
 		if len(n.edits) > before {
 			n.edits = sortedApart(n.edits)
 		}
@@ -855,6 +857,13 @@ var numberWordLens = func() (t [32][32]uint8) {
 // words too short or too long, leaves nothing.
 func numberWordLen(n int, first, last byte) uint8 {
 	return numberWordLens[first&31][last&31] >> uint(n-3) & 1
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func b2u(b bool) uint8 {

@@ -41,6 +41,8 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"lone digits with words between stay", "1 or 2 days, 3 0 and 1 000 000", "1 or 2 days, 3 0 and 1 000 000", false},
 		{"chinese numerals of pay", "月入两三万，底薪八千五，年薪二十五万 一万五元 十五万", "月入2-3万,底薪8千5,年薪25万 1万5元 15万", false},
 		{"chinese numerals that are not pay", "两万一个月 一起 统一 千万不要 十万火急 一千万", "2万一个月 一起 统一 千万不要 十万火急 一千万", false},
+		{"thai, lao, khmer and burmese amounts in words", "สามหมื่นห้า ໜຶ່ງແສນສອງໝື່ນ ប្រាំរយដុល្លារ ဆယ့်ငါးသိန်း 3 หมื่น 5 บาท", "3.5หมื่น 1.2ແສນ 500ដុល្លារ 15သိန်း 3.5หมื่น บาท", false},
+		{"number words that are not amounts", "สามหมื่นหกวัน แสนง่าย សែនស្រួល ร้อยเปอร์เซ็นต์ 3 หมื่น 1.5 ล้าน", "3หมื่นหกวันแสนง่าย សែនស្រួល ร้อยเปอร์เซ็นต์ 3 หมื่น 1.5 ล้าน", false},
 		{"amounts are not phones", "LAK 2.800.000 – 3.900.000", "lak 2.800.000 - 3.900.000", false},
 		{"keycap digits", "Aged 1️⃣9️⃣–2️⃣9️⃣", "aged 19-29", false},
 		{"digits as words", "WA zero nine one seven, two two four", "wa 0917224", false},
@@ -265,6 +267,7 @@ func (n *normalizer) pass2Ref(dst *normalized, src string) ([]byte, []int32) {
 	}
 	if slices.ContainsFunc(t, func(c byte) bool { return c >= utf8.RuneSelf }) {
 		n.hanziAmounts(t)
+		n.spelledAmounts(t)
 		n.edits = sortedApart(n.edits)
 	}
 	if len(n.edits) == 0 {
@@ -293,7 +296,7 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 	known := map[string]bool{"telegram": true, "whatsapp": true, "salary": true, "hello": true}
 	pieces := []string{
 		"a", "b", "i", "t", "e", "l", "g", "r", "m", "w", "x", "T.e.l.e.g.r.a.m", "W A", "W.A", "i.e.", "x-y-z", "t e l",
-		"+", "+ 8 5 5", "0", "9", "08", "0812", "3456", "7890", "+63", "855", "3.500.000", "1,500", "12345678901", "1 0 0 0", "1 , 2 0 0", "两三万", "一万五", "十",
+		"+", "+ 8 5 5", "0", "9", "08", "0812", "3456", "7890", "+63", "855", "3.500.000", "1,500", "12345678901", "1 0 0 0", "1 , 2 0 0", "两三万", "一万五", "十", "สาม", "หมื่น", "ห้า", "สิบ", "วัน", "ប្រាំ", "រយ", "ງ", "ແສນ",
 		"one", "two", "three", "nine", "zero", "sero", "siyam", "isa", "dalawa", "tatlo", "delapan", "tiga", "lima", "empat",
 		"te1egram", "wh@tsapp", "hell0", "$alary", "s@lary", "|ine", "5alary", "b2b", "4u", "abc!", "x1", "1x",
 		"the", "salary", "hello", "extraordinarily", "ok", "on", "one-two-three", "one, two, three",

@@ -256,3 +256,304 @@ func amountEndsAt(t []byte) bool {
 func hasPrefix(t []byte, w string) bool {
 	return len(t) >= len(w) && string(t[:len(w)]) == w
 }
+
+// placeWord is a word in Thai, Lao, Khmer or Burmese numbers: a digit, a
+// ten, a standalone tens word, or a power of ten that counts the number
+// before it.
+type placeWord struct {
+	word  string
+	value int
+	kind  placeKind
+}
+
+type placeKind uint8
+
+const (
+	placeDigit placeKind = iota // 1 to 9
+	placeTen                    // ten, counting the digit before it: "สามสิบ" 30
+	placeTens                   // a tens word of its own: "ยี่สิบ" 20, "ម្ភៃ" 20
+	placeUnit                   // a hundred and up, after which pay is written
+)
+
+// placeWords are the number words of the scripts whose pay is written in
+// words as often as in digits: "เงินเดือนสามหมื่นห้า" is 35,000 baht,
+// "ប្រាំរយដុល្លារ" 500 dollars, "ငါးသိန်း" five lakh kyat. The Burmese
+// thousand and hundred are left out: "ထောင်" is also a prison and "ရာ" a
+// syllable of many words; the Khmer hundred thousand is left out too:
+// "សែន" is also "very", and Sen Sok a district of Phnom Penh.
+var placeWords = []placeWord{
+	{"หนึ่ง", 1, placeDigit}, {"เอ็ด", 1, placeDigit}, {"สอง", 2, placeDigit}, {"สาม", 3, placeDigit}, {"สี่", 4, placeDigit},
+	{"ห้า", 5, placeDigit}, {"หก", 6, placeDigit}, {"เจ็ด", 7, placeDigit}, {"แปด", 8, placeDigit}, {"เก้า", 9, placeDigit},
+	{"สิบ", 10, placeTen}, {"ยี่สิบ", 20, placeTens},
+	{"ร้อย", 100, placeUnit}, {"พัน", 1e3, placeUnit}, {"หมื่น", 1e4, placeUnit}, {"แสน", 1e5, placeUnit}, {"ล้าน", 1e6, placeUnit},
+	{"ໜຶ່ງ", 1, placeDigit}, {"ນຶ່ງ", 1, placeDigit}, {"ເອັດ", 1, placeDigit}, {"ສອງ", 2, placeDigit}, {"ສາມ", 3, placeDigit},
+	{"ສີ່", 4, placeDigit}, {"ຫ້າ", 5, placeDigit}, {"ຫົກ", 6, placeDigit}, {"ເຈັດ", 7, placeDigit}, {"ແປດ", 8, placeDigit},
+	{"ເກົ້າ", 9, placeDigit}, {"ສິບ", 10, placeTen}, {"ຊາວ", 20, placeTens},
+	{"ຮ້ອຍ", 100, placeUnit}, {"ພັນ", 1e3, placeUnit}, {"ໝື່ນ", 1e4, placeUnit}, {"ແສນ", 1e5, placeUnit}, {"ລ້ານ", 1e6, placeUnit},
+	{"មួយ", 1, placeDigit}, {"ពីរ", 2, placeDigit}, {"បី", 3, placeDigit}, {"បួន", 4, placeDigit}, {"ប្រាំ", 5, placeDigit},
+	{"ប្រាំមួយ", 6, placeDigit}, {"ប្រាំពីរ", 7, placeDigit}, {"ប្រាំបី", 8, placeDigit}, {"ប្រាំបួន", 9, placeDigit},
+	{"ដប់", 10, placeTens}, {"ម្ភៃ", 20, placeTens}, {"សាមសិប", 30, placeTens}, {"សែសិប", 40, placeTens}, {"ហាសិប", 50, placeTens},
+	{"ហុកសិប", 60, placeTens}, {"ចិតសិប", 70, placeTens}, {"ប៉ែតសិប", 80, placeTens}, {"កៅសិប", 90, placeTens},
+	{"រយ", 100, placeUnit}, {"ពាន់", 1e3, placeUnit}, {"ម៉ឺន", 1e4, placeUnit}, {"លាន", 1e6, placeUnit},
+	{"တစ်", 1, placeDigit}, {"နှစ်", 2, placeDigit}, {"သုံး", 3, placeDigit}, {"လေး", 4, placeDigit}, {"ငါး", 5, placeDigit},
+	{"ခြောက်", 6, placeDigit}, {"ခုနစ်", 7, placeDigit}, {"ရှစ်", 8, placeDigit}, {"ကိုး", 9, placeDigit},
+	{"ဆယ်", 10, placeTen}, {"ဆယ့်", 10, placeTen}, {"သောင်း", 1e4, placeUnit}, {"သိန်း", 1e5, placeUnit},
+}
+
+// placeIndex holds placeWords normalised as text is, longest first, by
+// first byte (to read forwards) and by last byte (to read backwards), and
+// the units alone.
+type placeIndex struct {
+	first, last [256][]placeWord
+	units       []placeWord
+}
+
+var thePlaceIndex = sync.OnceValue(func() *placeIndex {
+	var idx placeIndex
+	n := newNormalizer(nil)
+
+	var d normalized
+	for _, w := range placeWords {
+		n.pass1(&d, w.word) // the second pass, which calls this, leaves these words as they are
+		w.word = string(d.text)
+		idx.first[w.word[0]] = append(idx.first[w.word[0]], w)
+		idx.last[w.word[len(w.word)-1]] = append(idx.last[w.word[len(w.word)-1]], w)
+		if w.kind == placeUnit {
+			idx.units = append(idx.units, w)
+		}
+	}
+	longestFirst := func(a, b placeWord) int { return len(b.word) - len(a.word) }
+	for i := range idx.first {
+		slices.SortStableFunc(idx.first[i], longestFirst)
+		slices.SortStableFunc(idx.last[i], longestFirst)
+	}
+	return &idx
+})
+
+// wordAt is the number word that starts at t[k], if any.
+func (x *placeIndex) wordAt(t []byte, k int) (placeWord, bool) {
+	if k >= len(t) {
+		return placeWord{}, false
+	}
+	for _, w := range x.first[t[k]] {
+		if hasPrefix(t[k:], w.word) {
+			return w, true
+		}
+	}
+	return placeWord{}, false
+}
+
+// wordBefore is the number word that ends at t[k], if any.
+func (x *placeIndex) wordBefore(t []byte, k int) (placeWord, bool) {
+	if k == 0 {
+		return placeWord{}, false
+	}
+	for _, w := range x.last[t[k-1]] {
+		if k >= len(w.word) && string(t[k-len(w.word):k]) == w.word {
+			return w, true
+		}
+	}
+	return placeWord{}, false
+}
+
+// smallNumberAt reads a number below a hundred at t[k], in words ("ห้า",
+// "สามสิบ", "ยี่สิบห้า", "ម្ភៃប្រាំ") or in ASCII digits, and returns it,
+// where it ends, and whether it was written in words.
+func (x *placeIndex) smallNumberAt(t []byte, k int) (v, end int, words bool) {
+	if k < len(t) && isASCIIDigit(t[k]) {
+		j := k
+		for j < len(t) && isASCIIDigit(t[j]) && j-k < 3 {
+			v = v*10 + int(t[j]-'0')
+			j++
+		}
+		if j < len(t) && (isASCIIDigit(t[j]) || t[j] == '.' || t[j] == ',') {
+			return 0, k, false // a longer number, or one with a decimal part
+		}
+		return v, j, false
+	}
+	j := k
+	w, ok := x.wordAt(t, j)
+	if ok && w.kind == placeDigit {
+		v, j = w.value, j+len(w.word)
+		w, ok = x.wordAt(t, j)
+	}
+	switch {
+	case ok && w.kind == placeTen:
+		v, j = max(v, 1)*10, j+len(w.word)
+	case ok && w.kind == placeTens && v == 0:
+		v, j = w.value, j+len(w.word)
+	default:
+		return v, j, v > 0
+	}
+	if w, ok := x.wordAt(t, j); ok && w.kind == placeDigit {
+		v, j = v+w.value, j+len(w.word)
+	}
+	return v, j, true
+}
+
+// spelledAmounts finds amounts in Thai, Lao, Khmer and Burmese written with
+// number words ("สามหมื่นห้า", "ប្រាំរយ", "หนึ่งแสนสองหมื่น") or with
+// digits apart from their unit ("3 หมื่น 5"), and records the edits that
+// write them as the salary extractor reads them: the amount in its
+// largest unit, "3.5หมื่น", "500", "1.2แสน". A single digit after the
+// last unit of a thousand or more is the next place down, as it is
+// spoken: "สามพันห้า" is 3,500. Its edits come after those already made,
+// out of order; the caller sorts them.
+func (n *normalizer) spelledAmounts(t []byte) {
+	// Thai and Lao runes start with 0xE0, Khmer and Burmese with 0xE1.
+	if bytes.IndexByte(t, 0xE0) < 0 && bytes.IndexByte(t, 0xE1) < 0 {
+		return
+	}
+	x := thePlaceIndex()
+	// next holds where each unit is next found at or after done (where
+	// the last amount read ended), or len(t) once it is not.
+	next := n.unitsAt[:0]
+	for range x.units {
+		next = append(next, -1)
+	}
+	n.unitsAt = next
+	done := 0
+	for {
+		u, unit := len(t), placeWord{}
+		for i, w := range x.units {
+			if next[i] >= 0 && next[i] < done || next[i] < 0 {
+				next[i] = len(t)
+				if k := bytes.Index(t[done:], []byte(w.word)); k >= 0 {
+					next[i] = done + k
+				}
+			}
+			if next[i] < u {
+				u, unit = next[i], w
+			}
+		}
+		if u == len(t) {
+			return
+		}
+		done = max(u+1, n.spelledAmount(t, x, u, unit))
+	}
+}
+
+// spelledAmount records the edit for the amount whose first unit is at
+// t[u], if there is one, and returns where it ends, or u+1 if there is
+// none.
+func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWord) int {
+	// The number before the unit: digits, perhaps a space apart, or up
+	// to three words, of which the longest run that reads as a number.
+	start, count, words := u, 0, false
+	if k := u - b2i(u > 0 && t[u-1] == ' '); k > 0 && isASCIIDigit(t[k-1]) {
+		j := k
+		for j > 0 && isASCIIDigit(t[j-1]) && k-j < 3 {
+			j--
+		}
+		if j > 0 && (isASCIIDigit(t[j-1]) || t[j-1] == '.' || t[j-1] == ',') {
+			return u + 1 // "3.5 ล้าน", "1,500 พัน": the extractor reads those
+		}
+		v, _, _ := x.smallNumberAt(t, j)
+		start, count = j, v
+	} else {
+		var starts [3]int
+		ns := 0
+		for k := u; ns < len(starts); ns++ {
+			w, ok := x.wordBefore(t, k)
+			if !ok || w.kind == placeUnit || script(w.word) != script(unit.word) {
+				break
+			}
+			k -= len(w.word)
+			starts[ns] = k
+		}
+		for s := ns - 1; s >= 0; s-- {
+			if v, end, _ := x.smallNumberAt(t, starts[s]); end == u && v > 0 {
+				start, count, words = starts[s], v, true
+				break
+			}
+		}
+	}
+	if count == 0 {
+		return u + 1
+	}
+	// The places after it, each smaller than the last: "หนึ่งแสนสองหมื่น".
+	value, least := count*unit.value, unit.value
+	end, tail := u+len(unit.word), false
+	for {
+		k := end
+		if k+1 < len(t) && t[k] == ' ' && isASCIIDigit(t[k+1]) {
+			k++ // "3 หมื่น 5": digits may stand apart, words may not
+		}
+		v, e, w := x.smallNumberAt(t, k)
+		if v == 0 || w && script(string(t[k:k+2])) != script(unit.word) {
+			break
+		}
+		e2 := e + b2i(e+1 < len(t) && t[e] == ' ')
+		if next, ok := x.wordAt(t, e2); ok && next.kind == placeUnit {
+			if next.value >= least || script(next.word) != script(unit.word) {
+				break // the start of another amount
+			}
+			value, least, end, tail = value+v*next.value, next.value, e2+len(next.word), true
+			words = words || w
+			continue
+		}
+		if v < 10 && least >= 1000 && spelledAmountEndsAt(t[e:]) {
+			value, end, tail = value+v*least/10, e, true
+			words = words || w
+		}
+		break
+	}
+	if !words && !tail {
+		return end // digits before their unit: the extractor reads those
+	}
+	rs := len(n.replText)
+	if unit.value == 100 {
+		// Hundreds are written out in digits: the hundred is no
+		// multiplier to the extractor, as "រយ" also starts "រយៈពេល"
+		// ("a period of").
+		n.replText = strconv.AppendInt(n.replText, int64(value), 10)
+		for range len(n.replText) - rs {
+			n.replSrc = append(n.replSrc, int32(start))
+		}
+	} else {
+		n.replText = strconv.AppendFloat(n.replText, float64(value)/float64(unit.value), 'f', -1, 64)
+		for range len(n.replText) - rs {
+			n.replSrc = append(n.replSrc, int32(start))
+		}
+		for j := range len(unit.word) {
+			n.replText = append(n.replText, t[u+j])
+			n.replSrc = append(n.replSrc, int32(u+j))
+		}
+	}
+	// The places after the unit are gone from the text; the last byte
+	// stands for them, so that a span of the amount covers them.
+	n.replSrc[len(n.replSrc)-1] = int32(end - 1)
+	n.edits = append(n.edits, edit{start: start, end: end, rs: rs, re: len(n.replText)})
+	return end
+}
+
+// script tells Thai, Lao, Khmer and Burmese words apart by their first
+// two bytes: each script's runes start with one of two pairs that differ
+// in the last bit.
+func script(word string) uint16 {
+	return uint16(word[0])<<8 | uint16(word[1]&^1)
+}
+
+// spelledAmountEndsAt reports whether t, the text after a spoken amount
+// such as "สามหมื่นห้า", leaves its last digit to the amount: it does
+// unless a word that counts things follows, as in "สามหมื่นหกวัน" (30,000,
+// six days). Thai and Lao are written without spaces between words, and
+// the normaliser removes those a poster puts in, so what follows is most
+// often the next word: "สามหมื่นห้าทำงานสบาย".
+func spelledAmountEndsAt(t []byte) bool {
+	for _, w := range countingWords {
+		if hasPrefix(t, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// countingWords count days, months, years, hours, people, positions and
+// times in Thai, Lao, Khmer and Burmese.
+var countingWords = [...]string{
+	"วัน", "เดือน", "ปี", "คน", "ชั่วโมง", "ชม", "ครั้ง", "ตำแหน่ง", "ท่าน", "อัตรา", "กะ", "โมง", "นาที", "ตัว", "ชิ้น",
+	"ມື້", "ວັນ", "ເດືອນ", "ປີ", "ຄົນ", "ຊົ່ວໂມງ", "ຕຳແໜ່ງ", "ທ່ານ", "ເທື່ອ",
+	"ថ្ងៃ", "ខែ", "ឆ្នាំ", "នាក់", "ម៉ោង", "ដង", "តំណែង",
+	"ရက်", "လ", "နှစ်", "ယောက်", "နာရီ", "ကြိမ်",
+}
