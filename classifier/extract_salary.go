@@ -105,7 +105,7 @@ var periodWords = []struct {
 	{"annual", "year"}, {"p.a", "year"}, {"/tahun", "year"}, {"setahun", "year"}, {"/năm", "year"}, {"/ปี", "year"}, {"/年", "year"},
 	// Khmer, Lao, Burmese and Thai hours and days, and Burmese months.
 	{"/ម៉ោង", "hour"}, {"ក្នុងមួយម៉ោង", "hour"}, {"/ថ្ងៃ", "day"}, {"ក្នុងមួយថ្ងៃ", "day"}, {"/ຊົ່ວໂມງ", "hour"}, {"ຕໍ່ຊົ່ວໂມງ", "hour"},
-	{"/ມື້", "day"}, {"ຕໍ່ມື້", "day"}, {"/နာရီ", "hour"}, {"တစ်နာရီ", "hour"}, {"/ရက်", "day"}, {"တစ်ရက်", "day"}, {"/လ", "month"},
+	{"/ມື້", "day"}, {"ຕໍ່ມື້", "day"}, {"/ອາທິດ", "week"}, {"ຕໍ່ອາທິດ", "week"}, {"/สัปดาห์", "week"}, {"ต่อสัปดาห์", "week"}, {"/နာရီ", "hour"}, {"တစ်နာရီ", "hour"}, {"/ရက်", "day"}, {"တစ်ရက်", "day"}, {"/လ", "month"},
 	{"တစ်လ", "month"}, {"ต่อชั่วโมง", "hour"}, {"/ชม.", "hour"}, {"ต่อวัน", "day"}, {"每小时", "hour"}, {"每天", "day"}, {"sejam", "hour"},
 }
 
@@ -118,7 +118,7 @@ var periodPrefixes = []struct {
 	{"一个月", "month"}, {"每个月", "month"}, {"每月", "month"},
 	{"gaji pokok", "month"}, {"gaji bulanan", "month"}, {"monthly salary", "month"}, {"annual salary", "year"}, {"hourly rate", "hour"},
 	{"เงินเดือน", "month"}, {"ប្រាក់ខែ", "month"}, {"ເງິນເດືອນ", "month"}, {"လစာ", "month"},
-	{"เดือนละ", "month"}, {"วันละ", "day"}, {"ເດືອນລະ", "month"}, {"ມື້ລະ", "day"},
+	{"เดือนละ", "month"}, {"วันละ", "day"}, {"ເດືອນລະ", "month"}, {"ມື້ລະ", "day"}, {"ວັນລະ", "day"},
 }
 
 // maxPeriodPrefix is the length of the longest of periodPrefixes.

@@ -102,6 +102,12 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "ເງິນເດືອນ ສາມລ້ານກີບ", "lo", "LAK", 3e6, 0, "month", 138},
 		{"", "ប្រាក់ខែមួយពាន់ប្រាំរយដុល្លារ", "km", "USD", 1500, 0, "month", 1500},
 		{"", "လစာ ဆယ့်ငါးသိန်း", "my", "MMK", 1.5e6, 0, "month", 720},
+		// A unit with no number before it counts one ("หมื่นสอง" 12,000),
+		// "หลัก" ("figures") too; "more than" reads as the least.
+		{"", "เดือนละหมื่นสอง-สองหมื่นกว่า", "th", "THB", 12000, 20000, "month", 348},
+		{"", "รายได้หลักแสนต่อเดือน", "th", "THB", 1e5, 0, "month", 2900},
+		{"", "ຄົນຂະຫຍັນໄດ້ວັນລະ ແສນກວ່າກີບ", "lo", "LAK", 1e5, 0, "day", 120},
+		{"", "ວັນລະ 3 ຮ້ອຍກວ່າບາດ", "lo", "THB", 300, 0, "day", 226},
 		// "¥" is the yen where the ad names Japan, the yuan elsewhere.
 		{"", "kerja di pabrik Jepang, gaji ¥172rb kotor", "id", "JPY", 172000, 0, "month", 1135},
 		{"", "月薪¥8000，包吃住", "zh", "CNY", 8000, 0, "month", 1112},

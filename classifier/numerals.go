@@ -273,6 +273,7 @@ const (
 	placeTen                    // ten, counting the digit before it: "สามสิบ" 30
 	placeTens                   // a tens word of its own: "ยี่สิบ" 20, "ម្ភៃ" 20
 	placeUnit                   // a hundred and up, after which pay is written
+	placeSome                   // "หลัก" before a unit: "หลักแสน", six figures
 )
 
 // placeWords are the number words of the scripts whose pay is written in
@@ -284,7 +285,7 @@ const (
 var placeWords = []placeWord{
 	{"หนึ่ง", 1, placeDigit}, {"เอ็ด", 1, placeDigit}, {"สอง", 2, placeDigit}, {"สาม", 3, placeDigit}, {"สี่", 4, placeDigit},
 	{"ห้า", 5, placeDigit}, {"หก", 6, placeDigit}, {"เจ็ด", 7, placeDigit}, {"แปด", 8, placeDigit}, {"เก้า", 9, placeDigit},
-	{"สิบ", 10, placeTen}, {"ยี่สิบ", 20, placeTens},
+	{"สิบ", 10, placeTen}, {"ยี่สิบ", 20, placeTens}, {"หลัก", 1, placeSome}, {"ຫຼັກ", 1, placeSome},
 	{"ร้อย", 100, placeUnit}, {"พัน", 1e3, placeUnit}, {"หมื่น", 1e4, placeUnit}, {"แสน", 1e5, placeUnit}, {"ล้าน", 1e6, placeUnit},
 	{"ໜຶ່ງ", 1, placeDigit}, {"ນຶ່ງ", 1, placeDigit}, {"ເອັດ", 1, placeDigit}, {"ສອງ", 2, placeDigit}, {"ສາມ", 3, placeDigit},
 	{"ສີ່", 4, placeDigit}, {"ຫ້າ", 5, placeDigit}, {"ຫົກ", 6, placeDigit}, {"ເຈັດ", 7, placeDigit}, {"ແປດ", 8, placeDigit},
@@ -412,7 +413,7 @@ func (n *normalizer) spelledAmounts(t []byte) {
 		next = append(next, -1)
 	}
 	n.unitsAt = next
-	done := 0
+	done, edited := 0, -1 // edited: where the last rewritten amount ended
 	for {
 		u, unit := len(t), placeWord{}
 		for i, w := range x.units {
@@ -429,14 +430,20 @@ func (n *normalizer) spelledAmounts(t []byte) {
 		if u == len(t) {
 			return
 		}
-		done = max(u+1, n.spelledAmount(t, x, u, unit))
+		end, ok := n.spelledAmount(t, x, u, unit, edited)
+		if ok {
+			edited = end
+		}
+		done = max(u+1, end)
 	}
 }
 
 // spelledAmount records the edit for the amount whose first unit is at
-// t[u], if there is one, and returns where it ends, or u+1 if there is
-// none.
-func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWord) int {
+// t[u], if there is one, and returns where it ends (u+1 if there is
+// none) and whether it was rewritten. edited is where the last amount
+// rewritten ended: the first pass joins "หมื่นสอง-สองหมื่น" into one run
+// of letters, and an amount that starts there is the top of a range.
+func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWord, edited int) (int, bool) {
 	// The number before the unit: digits, perhaps a space apart, or up
 	// to three words, of which the longest run that reads as a number.
 	start, count, words := u, 0, false
@@ -446,7 +453,7 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 			j--
 		}
 		if j > 0 && (isASCIIDigit(t[j-1]) || t[j-1] == '.' || t[j-1] == ',') {
-			return u + 1 // "3.5 ล้าน", "1,500 พัน": the extractor reads those
+			return u + 1, false // "3.5 ล้าน", "1,500 พัน": the extractor reads those
 		}
 		v, _, _ := x.smallNumberAt(t, j)
 		start, count = j, v
@@ -469,7 +476,15 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 		}
 	}
 	if count == 0 {
-		return u + 1
+		after := u + len(unit.word)
+		if w, ok := x.wordBefore(t, u); ok && w.kind == placeSome && script(w.word) == script(unit.word) {
+			start, count, words = u-len(w.word), 1, true // "รายได้หลักแสน": at least a hundred thousand
+		} else if w, ok := x.wordAt(t, after); ok && (w.kind == placeDigit || w.kind == placeTens) && script(w.word) == script(unit.word) ||
+			unit.value >= 1e4 && (hasPrefix(t[after:], "กว่า") || hasPrefix(t[after:], "ກວ່າ")) {
+			count, words = 1, true // "หมื่นห้า" 15,000, "ພັນຫ້າ" 1,500, "แสนกว่า" a hundred thousand and more
+		} else {
+			return u + 1, false
+		}
 	}
 	// The places after it, each smaller than the last: "หนึ่งแสนสองหมื่น".
 	value, least := count*unit.value, unit.value
@@ -492,16 +507,31 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 			words = words || w
 			continue
 		}
+		if least == 100 && w && v < 100 {
+			value, end, tail = value+v, e, true // "สามร้อยห้าสิบ" 350
+			break
+		}
 		if v < 10 && least >= 1000 && spelledAmountEndsAt(t[e:]) {
 			value, end, tail = value+v*least/10, e, true
 			words = words || w
 		}
 		break
 	}
-	if !words && !tail {
-		return end // digits before their unit: the extractor reads those
+	if !words && !tail && unit.value != 100 {
+		return end, false // digits before their unit: the extractor reads those
+	}
+	// "More than" between the amount and its currency would keep them
+	// apart: "3 ຮ້ອຍກວ່າບາດ" is read as "300ບາດ", its least.
+	for _, more := range [...]string{"กว่า", "ກວ່າ"} {
+		if hasPrefix(t[end:], more) {
+			end += len(more)
+		}
 	}
 	rs := len(n.replText)
+	if start == edited {
+		n.replText = append(n.replText, '-')
+		n.replSrc = append(n.replSrc, int32(start))
+	}
 	if unit.value == 100 {
 		// Hundreds are written out in digits: the hundred is no
 		// multiplier to the extractor, as "រយ" also starts "រយៈពេល"
@@ -524,7 +554,7 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 	// stands for them, so that a span of the amount covers them.
 	n.replSrc[len(n.replSrc)-1] = int32(end - 1)
 	n.edits = append(n.edits, edit{start: start, end: end, rs: rs, re: len(n.replText)})
-	return end
+	return end, true
 }
 
 // script tells Thai, Lao, Khmer and Burmese words apart by their first
