@@ -407,17 +407,35 @@ func (n *normalizer) spelledAmounts(t []byte) {
 	}
 	x := thePlaceIndex()
 	// next holds where each unit is next found at or after done (where
-	// the last amount read ended), or len(t) once it is not.
-	next := n.unitsAt[:0]
-	for range x.units {
-		next = append(next, -1)
+	// the last amount read ended), or len(t) once it is not; the units
+	// of a script the text is not written in are not looked for.
+	// (Vietnamese letters start with 0xE1 too.)
+	next, found := n.unitsAt[:0], false
+	var present [len(placeScripts)]int8 // 1 if found, -1 if not, 0 not yet looked for
+	for _, w := range x.units {
+		k := slices.Index(placeScripts[:], script(w.word))
+		if present[k] == 0 {
+			present[k] = -1
+			lo, hi := []byte{w.word[0], w.word[1] &^ 1}, []byte{w.word[0], w.word[1] | 1}
+			if bytes.Contains(t, lo) || bytes.Contains(t, hi) {
+				present[k], found = 1, true
+			}
+		}
+		at := len(t) // not there
+		if present[k] > 0 {
+			at = -1 // to be looked for
+		}
+		next = append(next, at)
 	}
 	n.unitsAt = next
+	if !found {
+		return
+	}
 	done, edited := 0, -1 // edited: where the last rewritten amount ended
 	for {
 		u, unit := len(t), placeWord{}
 		for i, w := range x.units {
-			if next[i] >= 0 && next[i] < done || next[i] < 0 {
+			if next[i] < done { // (-1, to be looked for, is below any done)
 				next[i] = len(t)
 				if k := bytes.Index(t[done:], []byte(w.word)); k >= 0 {
 					next[i] = done + k
@@ -556,6 +574,10 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 	n.edits = append(n.edits, edit{start: start, end: end, rs: rs, re: len(n.replText)})
 	return end, true
 }
+
+// placeScripts are the scripts of placeWords, as script gives them:
+// Thai, Lao, Khmer and Burmese.
+var placeScripts = [4]uint16{0xE0B8, 0xE0BA, 0xE19E, 0xE180}
 
 // script tells Thai, Lao, Khmer and Burmese words apart by their first
 // two bytes: each script's runes start with one of two pairs that differ
