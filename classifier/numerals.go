@@ -498,8 +498,10 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 		if w, ok := x.wordBefore(t, u); ok && w.kind == placeSome && script(w.word) == script(unit.word) {
 			start, count, words = u-len(w.word), 1, true // "รายได้หลักแสน": at least a hundred thousand
 		} else if w, ok := x.wordAt(t, after); ok && (w.kind == placeDigit || w.kind == placeTens) && script(w.word) == script(unit.word) ||
-			unit.value >= 1e4 && (hasPrefix(t[after:], "กว่า") || hasPrefix(t[after:], "ກວ່າ")) {
-			count, words = 1, true // "หมื่นห้า" 15,000, "ພັນຫ້າ" 1,500, "แสนกว่า" a hundred thousand and more
+			unit.value >= 1e4 && (hasPrefix(t[after:], "กว่า") || hasPrefix(t[after:], "ກວ່າ")) || currencyWordAt(t[after:]) {
+			// "หมื่นห้า" 15,000, "ພັນຫ້າ" 1,500, "แสนกว่า" a hundred
+			// thousand and more, "วันละพันบาท" a thousand baht a day
+			count, words = 1, true
 		} else {
 			return u + 1, false
 		}
@@ -584,6 +586,17 @@ var placeScripts = [4]uint16{0xE0B8, 0xE0BA, 0xE19E, 0xE180}
 // in the last bit.
 func script(word string) uint16 {
 	return uint16(word[0])<<8 | uint16(word[1]&^1)
+}
+
+// currencyWordAt reports whether t starts with a Thai, Lao, Khmer or
+// Burmese word for a currency.
+func currencyWordAt(t []byte) bool {
+	for _, w := range [...]string{"บาท", "ບາດ", "ກີບ", "ដុល្លារ", "រៀល", "បាត", "ကျပ်", "ดอลลาร์", "ໂດລາ"} {
+		if hasPrefix(t, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // spelledAmountEndsAt reports whether t, the text after a spoken amount
