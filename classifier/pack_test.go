@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 42,253
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 42,693
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -194,7 +194,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Khmer, Indonesian and Vietnamese sets; pay written in Thai, Lao and
 // Khmer words, warnings that quote the bait word for word, Tagalog and
 // Cebuano posts, and job digests; Malaysian posts, a sixth Burmese set,
-// Taiwan and Hong Kong, and a second set of digests. No more than
+// Taiwan and Hong Kong, and a second set of digests; a second set of
+// pay in words (with Burmese), sixth Indonesian and Vietnamese sets, and
+// mainland Chinese job fraud. No more than
 // one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
