@@ -497,7 +497,7 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 		after := u + len(unit.word)
 		if w, ok := x.wordBefore(t, u); ok && w.kind == placeSome && script(w.word) == script(unit.word) {
 			start, count, words = u-len(w.word), 1, true // "รายได้หลักแสน": at least a hundred thousand
-		} else if w, ok := x.wordAt(t, after); ok && (w.kind == placeDigit || w.kind == placeTens) && script(w.word) == script(unit.word) ||
+		} else if w, ok := x.wordAt(t, after); ok && (w.kind == placeDigit || w.kind == placeTens) && script(w.word) == script(unit.word) && !roiEt(t[u:]) ||
 			unit.value >= 1e4 && (hasPrefix(t[after:], "กว่า") || hasPrefix(t[after:], "ກວ່າ")) || currencyWordAt(t[after:]) {
 			// "หมื่นห้า" 15,000, "ພັນຫ້າ" 1,500, "แสนกว่า" a hundred
 			// thousand and more, "วันละพันบาท" a thousand baht a day
@@ -586,6 +586,12 @@ var placeScripts = [4]uint16{0xE0B8, 0xE0BA, 0xE19E, 0xE180}
 // in the last bit.
 func script(word string) uint16 {
 	return uint16(word[0])<<8 | uint16(word[1]&^1)
+}
+
+// roiEt reports whether t starts with the name of Roi Et ("a hundred and
+// one"), a province of Thailand, which is no amount.
+func roiEt(t []byte) bool {
+	return hasPrefix(t, "ร้อยเอ็ด")
 }
 
 // currencyWordAt reports whether t starts with a Thai, Lao, Khmer or
