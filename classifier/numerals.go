@@ -312,7 +312,6 @@ type placeIndex struct {
 var thePlaceIndex = sync.OnceValue(func() *placeIndex {
 	var idx placeIndex
 	n := newNormalizer(nil)
-
 	var d normalized
 	for _, w := range placeWords {
 		n.pass1(&d, w.word) // the second pass, which calls this, leaves these words as they are
