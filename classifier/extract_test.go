@@ -109,6 +109,7 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "ຄົນຂະຫຍັນໄດ້ວັນລະ ແສນກວ່າກີບ", "lo", "LAK", 1e5, 0, "day", 120},
 		{"", "ວັນລະ 3 ຮ້ອຍກວ່າບາດ", "lo", "THB", 300, 0, "day", 226},
 		{"", "ວຽກດີໆ ວັນລະພັນບາດ", "lo", "THB", 1000, 0, "day", 754},
+		{"", "บินฟรี เงินเดือนเริ่ม 40k ไม่ต้องมีประสบการณ์", "th", "THB", 40000, 0, "month", 1160},
 		// "¥" is the yen where the ad names Japan, the yuan elsewhere.
 		{"", "kerja di pabrik Jepang, gaji ¥172rb kotor", "id", "JPY", 172000, 0, "month", 1135},
 		{"", "月薪¥8000，包吃住", "zh", "CNY", 8000, 0, "month", 1112},
