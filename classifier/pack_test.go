@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 43,135
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 43,575
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -197,8 +197,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Taiwan and Hong Kong, and a second set of digests; a second set of
 // pay in words (with Burmese), sixth Indonesian and Vietnamese sets, and
 // mainland Chinese job fraud; sixth Khmer, Lao and Thai sets, and
-// polished English postings for jobs in Southeast Asia. No more than
-// one lure in fifty may be missed, nor one look-alike in twenty
+// polished English postings for jobs in Southeast Asia; a seventh
+// Burmese set, Taiwan and Hong Kong again, warnings that quote the bait
+// and lures that pose as warnings, and a third set of digests. No more
+// than one lure in fifty may be missed, nor one look-alike in twenty
 // flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
 	c := shippedClassifier(t)
