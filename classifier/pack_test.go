@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 43,575
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 44,015
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -199,9 +199,11 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // mainland Chinese job fraud; sixth Khmer, Lao and Thai sets, and
 // polished English postings for jobs in Southeast Asia; a seventh
 // Burmese set, Taiwan and Hong Kong again, warnings that quote the bait
-// and lures that pose as warnings, and a third set of digests. No more
-// than one lure in fifty may be missed, nor one look-alike in twenty
-// flagged; the log names each one that is.
+// and lures that pose as warnings, and a third set of digests; lures
+// posing as warnings in five more languages, a seventh Lao set, friends'
+// chat invitations, and a fourth set of one-line posts. No more than one
+// lure in fifty may be missed, nor one look-alike in twenty flagged; the
+// log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
 	c := shippedClassifier(t)
 	f, err := os.Open(filepath.Join("testdata", "challenge.jsonl"))
