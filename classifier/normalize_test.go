@@ -84,6 +84,9 @@ func TestNormalizeMapsSpansBackToTheOriginal(t *testing.T) {
 		{"Go to Tele\u200bgram", "telegram", "Tele\u200bgram"},
 		{"Te1egram", "telegram", "Te1egram"},
 		{"北京 護照", "护照", "護照"},
+		// A range the first pass joined, then a second amount: each
+		// rewritten amount maps back to its own words.
+		{"เดือนละหมื่นสอง-สองหมื่น โบนัส 3 หมื่น 5 บาท", "3.5หมื่น", "3 หมื่น 5"},
 	}
 	for _, tc := range tests {
 		d := normalizeString(known, tc.in)

@@ -551,19 +551,19 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 		n.replText = append(n.replText, '-')
 		n.replSrc = append(n.replSrc, int32(start))
 	}
+	digits := len(n.replText)
 	if unit.value == 100 {
 		// Hundreds are written out in digits: the hundred is no
 		// multiplier to the extractor, as "រយ" also starts "រយៈពេល"
 		// ("a period of").
 		n.replText = strconv.AppendInt(n.replText, int64(value), 10)
-		for range len(n.replText) - rs {
-			n.replSrc = append(n.replSrc, int32(start))
-		}
 	} else {
 		n.replText = strconv.AppendFloat(n.replText, float64(value)/float64(unit.value), 'f', -1, 64)
-		for range len(n.replText) - rs {
-			n.replSrc = append(n.replSrc, int32(start))
-		}
+	}
+	for range len(n.replText) - digits {
+		n.replSrc = append(n.replSrc, int32(start))
+	}
+	if unit.value != 100 {
 		for j := range len(unit.word) {
 			n.replText = append(n.replText, t[u+j])
 			n.replSrc = append(n.replSrc, int32(u+j))
