@@ -356,9 +356,10 @@ func (x *placeIndex) wordBefore(t []byte, k int) (placeWord, bool) {
 	return placeWord{}, false
 }
 
-// smallNumberAt reads a number below a hundred at t[k], in words ("ห้า",
-// "สามสิบ", "ยี่สิบห้า", "ម្ភៃប្រាំ") or in ASCII digits, and returns it,
-// where it ends, and whether it was written in words.
+// smallNumberAt reads the number that counts a unit at t[k]: below a
+// hundred in words ("ห้า", "สามสิบ", "ยี่สิบห้า", "ម្ភៃប្រាំ"), or up to
+// three ASCII digits. It returns the number, where it ends, and whether
+// it was written in words.
 func (x *placeIndex) smallNumberAt(t []byte, k int) (v, end int, words bool) {
 	if k < len(t) && isASCIIDigit(t[k]) {
 		j := k
