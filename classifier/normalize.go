@@ -859,13 +859,6 @@ func numberWordLen(n int, first, last byte) uint8 {
 	return numberWordLens[first&31][last&31] >> uint(n-3) & 1
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func b2u(b bool) uint8 {
 	if b {
 		return 1

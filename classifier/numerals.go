@@ -465,7 +465,7 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 	// The number before the unit: digits, perhaps a space apart, or up
 	// to three words, of which the longest run that reads as a number.
 	start, count, words := u, 0, false
-	if k := u - b2i(u > 0 && t[u-1] == ' '); k > 0 && isASCIIDigit(t[k-1]) {
+	if k := u - int(b2u(u > 0 && t[u-1] == ' ')); k > 0 && isASCIIDigit(t[k-1]) {
 		j := k
 		for j > 0 && isASCIIDigit(t[j-1]) && k-j < 3 {
 			j--
@@ -498,7 +498,7 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 		if w, ok := x.wordBefore(t, u); ok && w.kind == placeSome && script(w.word) == script(unit.word) {
 			start, count, words = u-len(w.word), 1, true // "รายได้หลักแสน": at least a hundred thousand
 		} else if w, ok := x.wordAt(t, after); ok && (w.kind == placeDigit || w.kind == placeTens) && script(w.word) == script(unit.word) && !roiEt(t[u:]) ||
-			unit.value >= 1e4 && (hasPrefix(t[after:], "กว่า") || hasPrefix(t[after:], "ກວ່າ")) || currencyWordAt(t[after:]) {
+			unit.value >= 1e4 && moreThanAt(t[after:]) > 0 || currencyWordAt(t[after:]) {
 			// "หมื่นห้า" 15,000, "ພັນຫ້າ" 1,500, "แสนกว่า" a hundred
 			// thousand and more, "วันละพันบาท" a thousand baht a day
 			count, words = 1, true
@@ -518,7 +518,7 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 		if v == 0 || w && script(string(t[k:k+2])) != script(unit.word) {
 			break
 		}
-		e2 := e + b2i(e+1 < len(t) && t[e] == ' ')
+		e2 := e + int(b2u(e+1 < len(t) && t[e] == ' '))
 		if next, ok := x.wordAt(t, e2); ok && next.kind == placeUnit {
 			if next.value >= least || script(next.word) != script(unit.word) {
 				break // the start of another amount
@@ -542,11 +542,7 @@ func (n *normalizer) spelledAmount(t []byte, x *placeIndex, u int, unit placeWor
 	}
 	// "More than" between the amount and its currency would keep them
 	// apart: "3 ຮ້ອຍກວ່າບາດ" is read as "300ບາດ", its least.
-	for _, more := range [...]string{"กว่า", "ກວ່າ"} {
-		if hasPrefix(t[end:], more) {
-			end += len(more)
-		}
-	}
+	end += moreThanAt(t[end:])
 	rs := len(n.replText)
 	if start == edited {
 		n.replText = append(n.replText, '-')
@@ -594,15 +590,29 @@ func roiEt(t []byte) bool {
 	return hasPrefix(t, "ร้อยเอ็ด")
 }
 
-// currencyWordAt reports whether t starts with a Thai, Lao, Khmer or
-// Burmese word for a currency.
+// currencyWordAt reports whether t starts with a word for a currency,
+// as the salary extractor reads them.
 func currencyWordAt(t []byte) bool {
-	for _, w := range [...]string{"บาท", "ບາດ", "ກີບ", "ដុល្លារ", "រៀល", "បាត", "ကျပ်", "ดอลลาร์", "ໂດລາ"} {
-		if hasPrefix(t, w) {
+	if len(t) == 0 {
+		return false
+	}
+	for _, cw := range theSalaryWords().curFirst[t[0]] {
+		if hasWordAt(t, 0, cw.word) {
 			return true
 		}
 	}
 	return false
+}
+
+// moreThanAt is the length of the Thai or Lao "more than" (กว่า, ກວ່າ)
+// that t starts with, or 0.
+func moreThanAt(t []byte) int {
+	for _, w := range [...]string{"กว่า", "ກວ່າ"} {
+		if hasPrefix(t, w) {
+			return len(w)
+		}
+	}
+	return 0
 }
 
 // spelledAmountEndsAt reports whether t, the text after a spoken amount
