@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 44,015
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 44,905
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -201,7 +201,12 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // Burmese set, Taiwan and Hong Kong again, warnings that quote the bait
 // and lures that pose as warnings, and a third set of digests; lures
 // posing as warnings in five more languages, a seventh Lao set, friends'
-// chat invitations, and a fourth set of one-line posts. No more than one
+// chat invitations, and a fourth set of one-line posts; Filipino call-
+// centre lures, a seventh Indonesian set, Chinese-language recruitment
+// into Southeast Asia, and renting out bank and e-wallet accounts;
+// a seventh Vietnamese set, Khmer and Lao posts together, a third set of
+// lures posing as warnings (paid rescuers, group admins selling
+// "verified" jobs), and a fourth set of digests. No more than one
 // lure in fifty may be missed, nor one look-alike in twenty flagged; the
 // log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
