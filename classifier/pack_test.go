@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 44,905
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 45,347
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -206,7 +206,10 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // into Southeast Asia, and renting out bank and e-wallet accounts;
 // a seventh Vietnamese set, Khmer and Lao posts together, a third set of
 // lures posing as warnings (paid rescuers, group admins selling
-// "verified" jobs), and a fourth set of digests. No more than one
+// "verified" jobs), and a fourth set of digests; a fourth set of lures
+// posing as warnings (paid recovery of lost money, fake consular
+// notices, "safe migration" programmes), an eighth Burmese set, an
+// eighth Thai set, and English job-board fraud. No more than one
 // lure in fifty may be missed, nor one look-alike in twenty flagged; the
 // log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
