@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 45,347
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 45,789
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -209,7 +209,9 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // "verified" jobs), and a fourth set of digests; a fourth set of lures
 // posing as warnings (paid recovery of lost money, fake consular
 // notices, "safe migration" programmes), an eighth Burmese set, an
-// eighth Thai set, and English job-board fraud. No more than one
+// eighth Thai set, and English job-board fraud; Malay posts from
+// Malaysia and Singapore, Tagalog and Cebuano, full Chinese job-board
+// listings with domestic frauds, and an eighth Lao set. No more than one
 // lure in fifty may be missed, nor one look-alike in twenty flagged; the
 // log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
