@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 46,229
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 46,670
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -214,9 +214,12 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // listings with domestic frauds, and an eighth Lao set; Vietnamese posts
 // from the Mekong delta and the central provinces, an eighth Indonesian
 // set, a fifth set of lures posing as warnings ("from victim to helper",
-// paid registrations, money recovery), and a fifth of one-line posts.
-// No more than one lure in fifty may be missed, nor one look-alike in
-// twenty flagged; the log names each one that is.
+// paid registrations, money recovery), and a fifth of one-line posts;
+// a seventh Khmer set, Chinese-language posts from Malaysia, Singapore,
+// Taiwan and Hong Kong, English posts for job seekers in Africa and South
+// Asia, and a fifth set of digests. No more than one lure in fifty may be
+// missed, nor one look-alike in twenty flagged; the log names each one
+// that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
 	c := shippedClassifier(t)
 	f, err := os.Open(filepath.Join("testdata", "challenge.jsonl"))
