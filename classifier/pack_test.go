@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 48,772
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 49,434
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of
 // lures by people who had not read the rules. About half are lures and
@@ -228,7 +228,8 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // passed through faith communities again, contract clauses, routes to
 // Europe, drivers and couriers on the Mekong's border roads, and spa and
 // massage work abroad; Timor-Leste, Brunei and the Pacific, Lao and
-// Khmer job groups, and Burmese posts from 2025-26. No more than one lure in fifty may be missed, nor one
+// Khmer job groups, and Burmese posts from 2025-26; and a week's posts
+// in Indonesian, Vietnamese, Thai, Khmer, Tagalog and Chinese. No more than one lure in fifty may be missed, nor one
 // look-alike in twenty flagged; the log names each one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
 	c := shippedClassifier(t)
