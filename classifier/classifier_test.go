@@ -234,6 +234,32 @@ func TestHeadline(t *testing.T) {
 	checkPackExamples(t, pack)
 }
 
+// TestUnquoted: a worker quoting the message they were sent, or a
+// warning citing a lure's lines, is not the poster speaking.
+func TestUnquoted(t *testing.T) {
+	pack := `rules:
+  - id: own-offer
+    weight: 3
+    category: trafficking-lure
+    description: The poster's own company is hiring.
+    when:
+      keywords: {en: [our company], km: [ក្រុមហ៊ុនយើង], zh: [我们公司]}
+      unquoted: true
+    examples:
+      match:
+        - "Our company needs typists"
+        - "They say \"no fee\" but our company charges none"
+        - "He wrote: \"hello, our company needs typists"
+        - "he wrote \"hi\" and then our company replied"
+      no_match:
+        - "Someone messaged me: \"Hi dear, our company in Thailand needs staff\". Is this legit?"
+        - "មានគេផ្ញើសារមកខ្ញុំថា \"ក្រុមហ៊ុនយើងត្រូវការបុគ្គលិក\" តើពិតឬទេ"
+        - "有人私信我「我们公司在泰国招客服」，是真的吗"
+        - "Got a DM “our company pays $1,500” – careful"
+`
+	checkPackExamples(t, pack)
+}
+
 func TestExtractedFields(t *testing.T) {
 	c, _ := newFixture(t, nil)
 	v := c.Classify(&ad.Raw{Title: "Typist or customer service", Body: "Posts in 西港 and Phnom Penh with the team, you and OFW friends. Salary USD 1,200–1,500/month. Telegram @kh_jobs or WA +63 912 345 6789, email jobs@example.com",

@@ -87,9 +87,13 @@ type adState struct {
 	ctry      []string
 	ctryDone  bool
 	ests      []langEst
-	headEnd   int32    // where the headline ends in the body; -1 for none, -2 not yet known
-	strOut    []string // the verdict's lists of names, built here first
-	nWords    int
+	headEnd   int32 // where the headline ends in the body; -1 for none, -2 not yet known
+	// quotes are the stretches of text between quotation marks, found
+	// when a rule first asks (quotesDone).
+	quotes     []spanRef
+	quotesDone bool
+	strOut     []string // the verdict's lists of names, built here first
+	nWords     int
 }
 
 type withinSpan struct {
@@ -125,6 +129,7 @@ func (st *adState) reset() {
 	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = st.langs[:0], false, st.nats[:0], false, -1
 	st.ctry, st.ctryDone = st.ctry[:0], false
 	st.headEnd = -2
+	st.quotes, st.quotesDone = st.quotes[:0], false
 }
 
 // fieldSep ends each field in the text the automaton reads. No keyword
@@ -465,6 +470,9 @@ func (st *adState) eval(n *node) bool {
 					continue
 				}
 				if n.except != nil && st.heldBy(n.except, m.spanRef, false) {
+					continue
+				}
+				if n.unquoted && st.quoted(m.spanRef) {
 					continue
 				}
 				st.spans = append(st.spans, m.spanRef)
@@ -879,6 +887,58 @@ func (st *adState) heldBy(lists []int32, m spanRef, longer bool) bool {
 		}
 	}
 	return false
+}
+
+// quoted reports whether m lies between quotation marks: words the
+// poster cites (the message a worker was sent, the lines a warning
+// repeats) rather than says.
+func (st *adState) quoted(m spanRef) bool {
+	if !st.quotesDone {
+		st.quotesDone = true
+		for f := range nFields {
+			st.quotes = appendQuotes(st.quotes, int8(f), st.f[f].text)
+		}
+	}
+	for _, q := range st.quotes {
+		if q.field == m.field && q.start <= m.start && m.end <= q.end {
+			return true
+		}
+	}
+	return false
+}
+
+// maxQuote is the longest stretch read as one quotation, in bytes: a
+// forwarded message fits, a stray mark that would pair with another
+// pages later does not.
+const maxQuote = 2000
+
+// quoteMarks pair each opening mark with its closing one. Curly quotes
+// are folded to '"' before this; a lone apostrophe marks no quotation
+// ("don't", 'boost').
+var quoteMarks = [...][2][]byte{{[]byte(`"`), []byte(`"`)}, {[]byte("「"), []byte("」")}, {[]byte("『"), []byte("』")}, {[]byte("«"), []byte("»")}}
+
+// appendQuotes adds to dst the stretches of t between a quotation mark
+// and its closing mark. An opening mark never closed quotes nothing.
+func appendQuotes(dst []spanRef, field int8, t []byte) []spanRef {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c != '"' && c != 0xE3 && c != 0xC2 {
+			continue // the first byte of no mark
+		}
+		for _, q := range quoteMarks {
+			if !bytes.HasPrefix(t[i:], q[0]) {
+				continue
+			}
+			start := i + len(q[0])
+			end := bytes.Index(t[start:min(len(t), start+maxQuote)], q[1])
+			if end < 0 {
+				break
+			}
+			dst = append(dst, spanRef{field: field, start: int32(start), end: int32(start + end)})
+			i = start + end + len(q[1]) - 1
+			break
+		}
+	}
+	return dst
 }
 
 // negated reports whether a negation cue ("no", "tidak", "không", "不",

@@ -73,6 +73,7 @@ type nodeSpec struct {
 	gateDigit  bool
 	cond       string
 	negatable  bool
+	unquoted   bool
 	except     []keywordSpec
 	exceptSets []string
 	fields     []string
@@ -531,6 +532,8 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 			}
 		case "negatable":
 			ns.negatable = p.boolean(v)
+		case "unquoted":
+			ns.unquoted = p.boolean(v)
 		case "except":
 			// Sets and words may be excepted together: {set: x, en: [...]}.
 			if v.Kind == yaml.MappingNode {
@@ -566,7 +569,7 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 	for _, m := range modifiers {
 		ok := false
 		switch m {
-		case "negatable", "fields", "except":
+		case "negatable", "fields", "except", "unquoted":
 			ok = ns.kind == "keywords" || ns.kind == "set" || ns.kind == "regex" && m == "fields"
 		case "gate":
 			ok = ns.kind == "regex"
