@@ -251,11 +251,14 @@ func TestUnquoted(t *testing.T) {
         - "They say \"no fee\" but our company charges none"
         - "He wrote: \"hello, our company needs typists"
         - "he wrote \"hi\" and then our company replied"
+        - "Don't worry, it's our company that pays"
       no_match:
         - "Someone messaged me: \"Hi dear, our company in Thailand needs staff\". Is this legit?"
         - "មានគេផ្ញើសារមកខ្ញុំថា \"ក្រុមហ៊ុនយើងត្រូវការបុគ្គលិក\" តើពិតឬទេ"
         - "有人私信我「我们公司在泰国招客服」，是真的吗"
         - "Got a DM “our company pays $1,500” – careful"
+        - "Posts saying 'our company pays $1,500, free flight' are fake"
+        - "Tin nhắn ‘our company needs typists’ là lừa đảo"
 `
 	checkPackExamples(t, pack)
 }

@@ -913,15 +913,28 @@ func (st *adState) quoted(m spanRef) bool {
 const maxQuote = 2000
 
 // quoteMarks pair each opening mark with its closing one. Curly quotes
-// are folded to '"' before this; a lone apostrophe marks no quotation
-// ("don't", 'boost').
+// are folded to '"' and '\” before this.
 var quoteMarks = [...][2][]byte{{[]byte(`"`), []byte(`"`)}, {[]byte("「"), []byte("」")}, {[]byte("『"), []byte("』")}, {[]byte("«"), []byte("»")}}
 
 // appendQuotes adds to dst the stretches of t between a quotation mark
-// and its closing mark. An opening mark never closed quotes nothing.
+// and its closing mark. An opening mark never closed quotes nothing. A
+// single quote opens only after a space or a mark and closes only
+// before one ('bao vé, bao ăn ở'), so that the apostrophes of "don't"
+// and "it's" quote nothing.
 func appendQuotes(dst []spanRef, field int8, t []byte) []spanRef {
 	for i := 0; i < len(t); i++ {
-		if c := t[i]; c != '"' && c != 0xE3 && c != 0xC2 {
+		c := t[i]
+		if c == '\'' {
+			if i > 0 && isASCIIAlnum(t[i-1]) || i+1 >= len(t) || t[i+1] == ' ' {
+				continue
+			}
+			if end := singleQuoteEnd(t, i+1); end > 0 {
+				dst = append(dst, spanRef{field: field, start: int32(i + 1), end: int32(end)})
+				i = end
+			}
+			continue
+		}
+		if c != '"' && c != 0xE3 && c != 0xC2 {
 			continue // the first byte of no mark
 		}
 		for _, q := range quoteMarks {
@@ -939,6 +952,24 @@ func appendQuotes(dst []spanRef, field int8, t []byte) []spanRef {
 		}
 	}
 	return dst
+}
+
+// singleQuoteEnd is where the quotation a single quote opened before
+// t[from] ends: at the next single quote that no letter or digit follows
+// and no space precedes, within maxQuote bytes and the same line; 0 when
+// there is none.
+func singleQuoteEnd(t []byte, from int) int {
+	for j := from; j < len(t) && j < from+maxQuote; j++ {
+		switch t[j] {
+		case '\n':
+			return 0
+		case '\'':
+			if t[j-1] != ' ' && (j+1 == len(t) || !isASCIIAlnum(t[j+1])) {
+				return j
+			}
+		}
+	}
+	return 0
 }
 
 // negated reports whether a negation cue ("no", "tidak", "không", "不",
