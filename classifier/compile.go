@@ -286,6 +286,9 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 				b.p.contrast = id
 			}
 			b.addKeywords(s.file, "", s.keywords, target{tList, id})
+			if s.name == feeCueSet {
+				b.addKeywords(s.file, "", s.keywords, target{tFeeCue, 0})
+			}
 		}
 		for _, pl := range f.places {
 			id := int32(len(b.p.places))
@@ -325,9 +328,6 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		for _, w := range channelWords[kind] {
 			b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tChannel, int32(kind)})
 		}
-	}
-	for _, w := range feeCueWords {
-		b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tFeeCue, 0})
 	}
 	for _, w := range numberCueWords {
 		b.addKeyword("", "", keywordSpec{text: w, lang: "any"}, target{tNumberCue, 0})

@@ -7,23 +7,10 @@ import (
 	"github.com/lurewatch/lurewatch/pkg/ad"
 )
 
-// feeCueWords name a charge to the applicant. An amount just after one
-// ("placement fee: ₱150,000", "phí 150 triệu", "押金3000元"), or just
-// before ("USD 3,000 placement fee"), is what the ad asks the applicant to
-// pay. (The salary extractor's notPayCues are broader: a bonus, rent or a
-// ransom is no pay, and no fee either.) ("Service charge" is pay in hotels, so "charge" is no cue.) Words
-// that also name pay or allowances ("费" alone, "ថ្លៃ" alone,
-// "ကြေး" alone) are left out: an allowance read as a fee would mislead.
-var feeCueWords = []string{
-	"fee", "fees", "deposit", "bond", "costs",
-	"biaya", "uang jaminan", "uang muka", "yuran", "bayaran", "kos", "singil", "bayad",
-	"phí", "chi phí", "tiền cọc", "đặt cọc",
-	"ค่าธรรมเนียม", "ค่าใช้จ่าย", "ค่าดำเนินการ", "ค่าสมัคร", "ค่าหัวคิว", "เงินมัดจำ", "ค่าเอกสาร", "ค่าอบรม", "ค่าคอร์ส", "ค่าสมาชิก", "ค่าทำวีซ่า", "ค่าวีซ่า",
-	"ថ្លៃសេវា", "ប្រាក់កក់", "ប្រាក់ធានា", "ថ្លៃឯកសារ", "ចំណាយសរុប",
-	"ຄ່າທຳນຽມ", "ຄ່າໃຊ້ຈ່າຍ", "ຄ່າດຳເນີນການ", "ຄ່າດຳເນີນເອກະສານ", "ຄ່າເອກະສານ", "ເງິນມັດຈຳ",
-	"ဝန်ဆောင်ခ", "ကြိုတင်ငွေ", "ကုန်ကျစရိတ်", "ကုန်ကျငွေ", "ကုန်ကျ", "ပွဲစားခ",
-	"费用", "押金", "保证金", "中介费", "服务费", "报名费", "培训费", "体检费", "办理费", "签证费",
-}
+// feeCueSet is the vocabulary set whose words name a charge to the
+// applicant (see configs/rules/00-vocabulary.yaml): an amount just
+// after one, or just before, is what the ad asks the applicant to pay.
+const feeCueSet = "fee_cues"
 
 // feeReach is how far after its cue a fee's amount may start, in bytes:
 // "a placement fee of about USD", "phí dịch vụ trọn gói khoảng". After a

@@ -80,3 +80,41 @@ func TestFeeMonthsCondition(t *testing.T) {
 		}
 	}
 }
+
+// TestFeeCuesComeFromTheVocabulary: the words that name a charge are the
+// pack's set fee_cues, so an analyst adds one without a new build.
+func TestFeeCuesComeFromTheVocabulary(t *testing.T) {
+	body := "Deployment levy USD 300 before the flight"
+	for _, tc := range []struct {
+		name, sets string
+		usd        float64
+	}{
+		{"no fee_cues set", "", 0},
+		{"levy a cue", "sets:\n  fee_cues:\n    en: [levy]\n", 300},
+		{"levy a word of another set", "sets:\n  fees_named:\n    en: [levy]\n", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := packOf(t, tc.sets+`rules:
+  - id: any-job
+    weight: 1
+    category: job-fraud
+    description: Any deployment.
+    when:
+      keywords: {en: [deployment]}
+    examples:
+      match: ["Deployment next week"]
+`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := c.Classify(&ad.Raw{Body: body, Lang: "en"})
+			got := 0.0
+			if v.Extracted.Fee != nil {
+				got = v.Extracted.Fee.USD
+			}
+			if got != tc.usd {
+				t.Errorf("fee USD %v, want %v (%+v)", got, tc.usd, v.Extracted.Fee)
+			}
+		})
+	}
+}

@@ -161,7 +161,8 @@ func (s *cueSet) in(text []byte) bool {
 
 // salaryCues say an amount nearby is pay; notPayCues that it is something
 // else: a charge, a bonus, rent, a ransom, a loan. (The fee extractor's
-// feeCueWords are narrower: only what the applicant is charged.)
+// cues, the vocabulary set fee_cues, are narrower: only what the
+// applicant is charged.)
 var salaryCues = []string{"salary", "pay", "wage", "earn", "income", "compensation", "remuneration", "package", "basic", "base",
 	"gaji", "upah", "pendapatan", "sahod", "suweldo", "lương", "thu nhập", "เงินเดือน", "รายได้", "ค่าจ้าง", "薪", "工资", "收入",
 	"ប្រាក់ខែ", "ເງິນເດືອນ", "ລາຍໄດ້", "လစာ", "ဝင်ငွေ", "elaun", "offer"}
