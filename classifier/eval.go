@@ -913,7 +913,8 @@ func (st *adState) quoted(m spanRef) bool {
 const maxQuote = 2000
 
 // quoteMarks pair each opening mark with its closing one. Curly quotes
-// are folded to '"' and '\” before this.
+// are folded to straight ones before this; a single quote, which is
+// also an apostrophe, is read apart (see appendQuotes).
 var quoteMarks = [...][2][]byte{{[]byte(`"`), []byte(`"`)}, {[]byte("「"), []byte("」")}, {[]byte("『"), []byte("』")}, {[]byte("«"), []byte("»")}}
 
 // appendQuotes adds to dst the stretches of t between a quotation mark
