@@ -240,6 +240,7 @@ func (c *Classifier) Classify(r *ad.Raw) ad.Verdict {
 	defer l.pool.Put(st)
 	st.reset()
 	st.hint = r.Lang
+	st.meta = r.Meta
 	for i, s := range [nFields]string{r.Title, r.Body, r.Location, r.Salary, r.Company} {
 		if len(s) > c.cfg.MaxFieldBytes {
 			c.problems.WithLabelValues("too_long").Inc()

@@ -11,9 +11,11 @@ import (
 // condition tests what the extractors found: "salary_usd_month >= 800",
 // "fee_months >= 3",
 // "place in watched_regions", "contact_channels only [telegram, whatsapp]",
-// "job_type in [typist, customer_service]", "company missing".
+// "job_type in [typist, customer_service]", "company missing",
+// "meta.has_company_logo in [false]".
 type condition struct {
 	field string
+	key   string // of meta, for the field "meta"
 	op    string
 	num   float64
 	vals  []string
@@ -40,6 +42,21 @@ var condFields = map[string][]string{
 	"language":             {"in"},
 	"nationality":          {"in", "missing", "present"},
 	"company":              {"missing", "present"},
+	"meta":                 {"in", "missing", "present"},
+}
+
+// validMetaKey tells whether k can name a meta entry: what crawlers and
+// exports write there ("has_company_logo", "forwarded_from").
+func validMetaKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for _, r := range k {
+		if r != '_' && r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func parseCondition(s string, p *pack) (*condition, error) {
@@ -48,9 +65,15 @@ func parseCondition(s string, p *pack) (*condition, error) {
 		return nil, fmt.Errorf("want \"field op value\", e.g. \"salary_usd_month >= 800\"")
 	}
 	c := &condition{field: f[0], op: f[1]}
+	if key, ok := strings.CutPrefix(c.field, "meta."); ok {
+		if !validMetaKey(key) {
+			return nil, fmt.Errorf("%q does not name a meta entry (write meta.NAME, NAME in letters, digits and _)", c.field)
+		}
+		c.field, c.key = "meta", key
+	}
 	ops, ok := condFields[c.field]
 	if !ok {
-		return nil, fmt.Errorf("unknown field %q (want one of %s)", c.field, strings.Join(sortedKeys(condFields), ", "))
+		return nil, fmt.Errorf("unknown field %q (want one of %s, or meta.NAME)", c.field, strings.Join(sortedKeys(condFields), ", "))
 	}
 	if !contains(ops, c.op) {
 		return nil, fmt.Errorf("%s does not take %q (it takes %s)", c.field, c.op, strings.Join(ops, ", "))
@@ -280,6 +303,20 @@ func (c *condition) eval(st *adState) bool {
 		return ok
 	case "company":
 		return st.companyNamed() == (c.op == "present")
+	case "meta":
+		v := strings.TrimSpace(st.meta[c.key])
+		switch c.op {
+		case "missing":
+			return v == ""
+		case "present":
+			return v != ""
+		}
+		for _, want := range c.vals {
+			if strings.EqualFold(v, want) {
+				return true
+			}
+		}
+		return false
 	case "language":
 		for _, v := range c.vals {
 			if contains(st.languages(), v) {

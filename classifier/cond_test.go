@@ -109,8 +109,68 @@ rules:
     when: {keywords: [typist]}
     examples: {match: [{body: typist, url: "https://jobs.example/1"}]}
 `)
-	if err == nil || !strings.Contains(err.Error(), `unknown key "url" (want title, body, location, salary or company)`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown key "url" (want title, body, location, salary, company or meta)`) {
 		t.Errorf("error %v, want it to name the unknown key", err)
+	}
+}
+
+// TestMetaCondition tests the conditions on what the source said of the
+// post, beside its text: a board's record that the listing has no logo.
+func TestMetaCondition(t *testing.T) {
+	c, err := packOf(t, `
+rules:
+  - id: no-logo
+    weight: 1
+    category: job-fraud
+    description: The board shows no company logo.
+    when: {cond: "meta.has_company_logo in [false, no]"}
+    examples:
+      match: [{body: Typist wanted, meta: {has_company_logo: false}}]
+      no_match: [{body: Typist wanted, meta: {has_company_logo: true}}, Typist wanted]
+  - id: forwarded
+    weight: 1
+    category: job-fraud
+    description: The post was forwarded from another channel.
+    when: {cond: meta.forwarded_from present}
+    examples:
+      match: [{body: Typist wanted, meta: {forwarded_from: HR Asia}}]
+      no_match: [Typist wanted]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+	tests := []struct {
+		meta map[string]string
+		want string
+	}{
+		{nil, ""},
+		{map[string]string{"has_company_logo": "false"}, "no-logo"},
+		{map[string]string{"has_company_logo": " FALSE "}, "no-logo"},
+		{map[string]string{"has_company_logo": "No"}, "no-logo"},
+		{map[string]string{"has_company_logo": "true"}, ""},
+		{map[string]string{"has_company_logo": ""}, ""},
+		{map[string]string{"forwarded_from": "  "}, ""},
+		{map[string]string{"forwarded_from": "HR Asia", "has_company_logo": "false"}, "no-logo forwarded"},
+	}
+	for _, tc := range tests {
+		got := hitRules(c.Classify(&ad.Raw{Body: "Typist wanted", Meta: tc.meta}))
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("meta %v: fired %v, want [%s]", tc.meta, got, tc.want)
+		}
+	}
+	for cond, want := range map[string]string{
+		"meta.has_company_logo >= 1": `meta does not take ">="`,
+		"meta. in [x]":               `"meta." does not name a meta entry`,
+		"meta.a/b present":           `"meta.a/b" does not name a meta entry`,
+		"metadata.x present":         `unknown field "metadata.x"`,
+		"meta.x missing now":         `missing takes no value`,
+	} {
+		if _, err := condPack(t, cond); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("cond %q: error %v, want it to say %s", cond, err, want)
+		}
 	}
 }
 

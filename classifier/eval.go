@@ -80,6 +80,7 @@ type adState struct {
 	obfuscation int
 
 	hint      string
+	meta      map[string]string // the facts the source gave about the post
 	langs     []string
 	langsDone bool
 	nats      []string
@@ -124,7 +125,7 @@ func (st *adState) reset() {
 	st.linkNext, st.linkMatch, st.spans = st.linkNext[:0], st.linkMatch[:0], st.spans[:0]
 	st.placeHits, st.jobHits, st.natHits, st.channelHits, st.numberCues = st.placeHits[:0], st.jobHits[:0], st.natHits[:0], st.channelHits[:0], st.numberCues[:0]
 	st.contactRefs, st.contactText = st.contactRefs[:0], st.contactText[:0]
-	st.channels, st.salary, st.obfuscation, st.capped = 0, nil, 0, false
+	st.channels, st.salary, st.obfuscation, st.capped, st.meta = 0, nil, 0, false, nil
 	st.fee, st.feeCues = nil, st.feeCues[:0]
 	st.langs, st.langsDone, st.nats, st.natsDone, st.nWords = st.langs[:0], false, st.nats[:0], false, -1
 	st.ctry, st.ctryDone = st.ctry[:0], false

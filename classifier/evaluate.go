@@ -27,18 +27,91 @@ type LabelledAd struct {
 	Ad    ad.Raw
 }
 
-// corpusLine is what a corpus line may give the classifier. Fields such as
-// platform or archetype describe the example for people and would leak
-// the label, so they are not read at all.
-type corpusLine struct {
-	ID       string `json:"id"`
-	Label    string `json:"label"`
-	Lang     string `json:"lang"`
-	Title    string `json:"title"`
-	Body     string `json:"body"`
-	Location string `json:"location"`
-	Salary   string `json:"salary"`
-	Company  string `json:"company"`
+// adLine is what a line of ads gives the classifier. The contract's
+// fields that describe where the example came from (platform, source,
+// url) are not read: in a labelled corpus they can give the label away.
+type adLine struct {
+	ID       string                     `json:"id"`
+	Label    string                     `json:"label"`
+	Lang     string                     `json:"lang"`
+	Title    string                     `json:"title"`
+	Body     string                     `json:"body"`
+	Location string                     `json:"location"`
+	Salary   string                     `json:"salary"`
+	Company  string                     `json:"company"`
+	Contacts []string                   `json:"contacts"`
+	Meta     map[string]json.RawMessage `json:"meta"`
+}
+
+// notMeta are the top-level names a line's meta does not take: the
+// contract's own fields, and the ones a labelled corpus uses to describe
+// its examples for people.
+var notMeta = map[string]bool{
+	"id": true, "label": true, "lang": true, "title": true, "body": true, "location": true, "salary": true,
+	"company": true, "contacts": true, "meta": true, "schema_version": true, "source": true, "platform": true,
+	"url": true, "post_id": true, "fetched_at": true, "posted_at": true, "author": true, "content_hash": true,
+	"verdict": true, "archetype": true, "notes": true, "note": true,
+}
+
+// DecodeAdLine reads one JSON line of ads and its label, if it has one.
+// Besides the contract's fields and a "meta" object, the line's other
+// top-level values that are text, numbers or true/false are kept in meta
+// as text: the facts a board's export gives about a listing
+// ("has_company_logo": false), which rules test with meta conditions.
+func DecodeAdLine(data []byte) (r ad.Raw, label string, err error) {
+	var l adLine
+	if err := json.Unmarshal(data, &l); err != nil {
+		return r, "", err
+	}
+	r = ad.Raw{ID: l.ID, Lang: l.Lang, Title: l.Title, Body: l.Body, Location: l.Location, Salary: l.Salary,
+		Company: l.Company, Contacts: l.Contacts}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return r, "", err
+	}
+	keep := func(k string, v json.RawMessage) {
+		text, ok := metaText(v)
+		if !ok || len(r.Meta) >= ad.MaxMetaEntries {
+			return
+		}
+		if r.Meta == nil {
+			r.Meta = map[string]string{}
+		}
+		if _, dup := r.Meta[k]; !dup {
+			r.Meta[k] = text
+		}
+	}
+	// The meta object first, so a top-level field never overrides it; in
+	// key order, so the same line always keeps the same entries.
+	for _, k := range sortedKeys(l.Meta) {
+		keep(k, l.Meta[k])
+	}
+	for _, k := range sortedKeys(top) {
+		if !notMeta[k] {
+			keep(k, top[k])
+		}
+	}
+	return r, l.Label, nil
+}
+
+// metaText is a JSON value as meta keeps it: text as it is, true, false
+// and numbers as written. Objects, lists, null and "" say nothing a rule
+// reads.
+func metaText(v json.RawMessage) (string, bool) {
+	if len(v) == 0 {
+		return "", false
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(v, &s) != nil || s == "" {
+			return "", false
+		}
+		return s, true
+	case '{', '[', 'n':
+		return "", false
+	}
+	return string(v), true
 }
 
 // maxLineBytes bounds one line of a JSON-lines file.
@@ -93,18 +166,17 @@ func ReadCorpus(path string) ([]LabelledAd, error) {
 	defer f.Close()
 	var out []LabelledAd
 	err = ReadJSONLines(f, func(line int, data []byte) error {
-		var cl corpusLine
-		if err := json.Unmarshal(data, &cl); err != nil {
+		r, label, err := DecodeAdLine(data)
+		if err != nil {
 			return fmt.Errorf("%s:%d: %v", path, line, err)
 		}
-		if cl.Label != LabelScam && cl.Label != LabelLegit {
-			return fmt.Errorf("%s:%d: label %q is not %q or %q", path, line, cl.Label, LabelScam, LabelLegit)
+		if label != LabelScam && label != LabelLegit {
+			return fmt.Errorf("%s:%d: label %q is not %q or %q", path, line, label, LabelScam, LabelLegit)
 		}
-		if cl.ID == "" {
-			cl.ID = fmt.Sprintf("line-%d", line)
+		if r.ID == "" {
+			r.ID = fmt.Sprintf("line-%d", line)
 		}
-		out = append(out, LabelledAd{Label: cl.Label, Ad: ad.Raw{ID: cl.ID, Lang: cl.Lang, Title: cl.Title, Body: cl.Body,
-			Location: cl.Location, Salary: cl.Salary, Company: cl.Company}})
+		out = append(out, LabelledAd{Label: label, Ad: r})
 		return nil
 	})
 	if err != nil {

@@ -40,7 +40,7 @@ func (c *Classifier) CheckExamples() []ExampleFailure {
 			want bool
 		}{{r.match, true}, {r.noMatch, false}} {
 			for _, ex := range set.ex {
-				v := c.Classify(&ad.Raw{ID: "example:" + r.id, Title: ex.Title, Body: ex.Text, Location: ex.Location, Salary: ex.Salary, Company: ex.Company})
+				v := c.Classify(&ad.Raw{ID: "example:" + r.id, Title: ex.Title, Body: ex.Text, Location: ex.Location, Salary: ex.Salary, Company: ex.Company, Meta: ex.Meta})
 				fired := false
 				for _, h := range v.Hits {
 					fired = fired || h.Rule == r.id

@@ -91,13 +91,15 @@ type conditionSpec struct {
 }
 
 // Example is an ad a rule must or must not fire on: a text (read as the
-// body), or a title, a body and a company.
+// body), or a title, a body, a company and what the source said of the
+// post (meta).
 type Example struct {
 	Title    string
 	Text     string
 	Location string
 	Salary   string
 	Company  string
+	Meta     map[string]string
 	Line     int
 }
 
@@ -396,8 +398,13 @@ func (p *parser) parseRule(n *yaml.Node) ruleSpec {
 							e.Salary = p.str(v)
 						case "company":
 							e.Company = p.str(v)
+						case "meta":
+							e.Meta = map[string]string{}
+							p.mapping(v, func(key string, _, v *yaml.Node) {
+								e.Meta[key] = p.str(v)
+							})
 						default:
-							p.fail(k, "example: unknown key %q (want title, body, location, salary or company)", key)
+							p.fail(k, "example: unknown key %q (want title, body, location, salary, company or meta)", key)
 						}
 					})
 					ex = append(ex, e)

@@ -218,6 +218,9 @@ type FieldMap struct {
 	Lang     string `yaml:"lang"`
 	// Meta keeps further fields under ad.Meta, by name.
 	Meta map[string]string `yaml:"meta"`
+	// Present records under ad.Meta, by name, whether a path holds
+	// anything: "true" or "false" (has_company_logo: company.logo_url).
+	Present map[string]string `yaml:"present"`
 }
 
 func (f *FieldMap) check(key string) error {
@@ -304,6 +307,14 @@ func fromRecord(get record, fm *FieldMap, s *Source, env Env, t *tally, probs *[
 		if vs, ok := get(path); ok {
 			setMeta(r, name, strings.Join(vs, ", "))
 		}
+	}
+	for name, path := range fm.Present {
+		vs, _ := get(path)
+		found := false
+		for _, v := range vs {
+			found = found || strings.TrimSpace(v) != ""
+		}
+		setMeta(r, name, strconv.FormatBool(found))
 	}
 	return r
 }

@@ -2,7 +2,10 @@ package crawler
 
 import (
 	"bytes"
+	"maps"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -40,6 +43,13 @@ type ItemSpec struct {
 	// Contact selects every contact (phone, handle, link) of the ad.
 	Contact string `yaml:"contact"`
 	Author  string `yaml:"author"`
+	// Meta keeps further fields under ad.Meta, by name.
+	Meta map[string]string `yaml:"meta"`
+	// Present records under ad.Meta, by name, whether a selector finds
+	// anything in the ad: "true" or "false". What a listing lacks can be
+	// evidence too: a board's listing without the employer's logo
+	// (has_company_logo: img.company-logo@src) is one of the fraud rules'.
+	Present map[string]string `yaml:"present"`
 }
 
 // htmlSource is the html kind: job boards and classifieds, read with CSS
@@ -50,6 +60,13 @@ type htmlSource struct {
 	id, url, title, body    *selector
 	company, location, paid *selector
 	posted, contact, author *selector
+	meta, present           []namedSelector
+}
+
+// namedSelector is a selector for a meta entry.
+type namedSelector struct {
+	name string
+	sel  *selector
 }
 
 func newHTML(s *Source) (Extractor, error) {
@@ -84,6 +101,22 @@ func newHTML(s *Source) (Extractor, error) {
 			return nil, err
 		}
 		*f.dst = sel
+	}
+	for _, m := range []struct {
+		key string
+		src map[string]string
+		dst *[]namedSelector
+	}{{"item.meta", s.Item.Meta, &h.meta}, {"item.present", s.Item.Present, &h.present}} {
+		for _, name := range slices.Sorted(maps.Keys(m.src)) {
+			sel, err := compileSelector(m.key+"."+name, m.src[name])
+			if err != nil {
+				return nil, err
+			}
+			if sel == nil {
+				return nil, fieldErr(m.key+"."+name, "needs a selector")
+			}
+			*m.dst = append(*m.dst, namedSelector{name, sel})
+		}
 	}
 	for _, sel := range []*selector{h.itemLinks, h.next} {
 		if sel != nil && sel.attr == "" {
@@ -176,6 +209,15 @@ func (h *htmlSource) item(sel *html.Node, pageURL string, inline bool, env Env, 
 	}
 	if posted := one("posted", h.posted); posted != "" {
 		setPosted(r, posted, h.s, env, probs)
+	}
+	for _, m := range h.meta {
+		if v, ok := m.sel.first(sel); ok {
+			setMeta(r, m.name, v)
+		}
+	}
+	for _, m := range h.present {
+		_, found := m.sel.first(sel)
+		setMeta(r, m.name, strconv.FormatBool(found))
 	}
 	return r
 }

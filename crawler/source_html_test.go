@@ -26,6 +26,10 @@ item:
   salary: .ad__salary
   posted: time.ad__posted
   contact: .ad__contact
+  meta:
+    employment_type: .ad__type
+  present:
+    has_company_logo: "img.ad__logo@src"
 `
 
 func boardMux(t *testing.T) *http.ServeMux {
@@ -89,6 +93,21 @@ func TestHTMLSourceFollowsListsAndItems(t *testing.T) {
 	// javascript: link is not followed.
 	if hits.get("/jobs/ad/102-typing-job?utm_source=fb") != 1 {
 		t.Errorf("item 102 fetched %d times", hits.get("/jobs/ad/102-typing-job?utm_source=fb"))
+	}
+	// Meta entries are read where the page has them, and what is absent
+	// is recorded as absent: ad 101 shows no logo, ad 103 does.
+	for id, want := range map[string]map[string]string{
+		"101": {"has_company_logo": "false"},
+		"103": {"has_company_logo": "true", "employment_type": "Full-time"},
+	} {
+		for k, v := range want {
+			if got := ads[id].Meta[k]; got != v {
+				t.Errorf("ad %s meta %s = %q, want %q (meta %v)", id, k, got, v, ads[id].Meta)
+			}
+		}
+		if _, ok := ads[id].Meta["employment_type"]; ok != (id == "103") {
+			t.Errorf("ad %s meta %v: employment_type kept only where the page has it", id, ads[id].Meta)
+		}
 	}
 	// Ad 102 has no salary: counted, not fatal.
 	if r.errorsOf("angkor-jobs", ReasonMissingField) != 1 || !strings.Contains(r.logs.String(), "salary (1)") {

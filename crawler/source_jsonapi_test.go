@@ -29,6 +29,9 @@ json:
     url: url
     meta:
       country: location.country
+      company_verified: company.verified
+    present:
+      has_company_logo: company.logo_url
 `
 
 func TestJSONAPIWithNextLink(t *testing.T) {
@@ -54,6 +57,11 @@ func TestJSONAPIWithNextLink(t *testing.T) {
 		a.Company != "Shwe Trading" || a.Location != "Myawaddy" || a.Salary != "CNY 15,000 / month" ||
 		a.URL != srv.URL+"/jobs/90001" || a.Meta["country"] != "MM" {
 		t.Errorf("ad 90001 = %+v", a)
+	}
+	// A true/false value is kept as written; present says whether a path
+	// holds anything.
+	if a.Meta["company_verified"] != "false" || a.Meta["has_company_logo"] != "false" || ads["90002"].Meta["has_company_logo"] != "true" {
+		t.Errorf("meta of 90001 %v, of 90002 %v", a.Meta, ads["90002"].Meta)
 	}
 	if strings.Join(a.Contacts, ",") != "@shwe_hr,shwe-hr-88" {
 		t.Errorf("contacts = %q", a.Contacts)

@@ -84,18 +84,6 @@ func reloadOnHangup(ctx context.Context, e *env, cls *classifier.Classifier) {
 	}
 }
 
-// fileAd is what the file mode reads of each line.
-type fileAd struct {
-	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	Body     string   `json:"body"`
-	Location string   `json:"location"`
-	Salary   string   `json:"salary"`
-	Company  string   `json:"company"`
-	Contacts []string `json:"contacts"`
-	Lang     string   `json:"lang"`
-}
-
 type fileVerdict struct {
 	ID        string       `json:"id"`
 	Flagged   bool         `json:"flagged"`
@@ -131,16 +119,15 @@ func classifyFile(e *env, cls *classifier.Classifier, input, output string) erro
 	enc.SetEscapeHTML(false)
 	bad, n := 0, 0
 	err := classifier.ReadJSONLines(in, func(line int, data []byte) error {
-		var fa fileAd
-		if err := json.Unmarshal(data, &fa); err != nil {
+		r, _, err := classifier.DecodeAdLine(data)
+		if err != nil {
 			bad++
 			fmt.Fprintf(e.stderr, "%s:%d: not an ad: %v\n", input, line, err)
 			return nil
 		}
-		if fa.ID == "" {
-			fa.ID = fmt.Sprintf("line-%d", line)
+		if r.ID == "" {
+			r.ID = fmt.Sprintf("line-%d", line)
 		}
-		r := ad.Raw{ID: fa.ID, Title: fa.Title, Body: fa.Body, Location: fa.Location, Salary: fa.Salary, Company: fa.Company, Contacts: fa.Contacts, Lang: fa.Lang}
 		v := cls.Classify(&r)
 		n++
 		if v.Hits == nil {
