@@ -211,7 +211,11 @@ type pack struct {
 	// contrast lists the words that end a negation cue's reach ("no stock,
 	// just pay the activation", "tanpa stok, cuma bayar"), or -1.
 	contrast int32
-	rules    []*rule
+	// channelNegation lists the cues that, just before a contact
+	// channel's name, say it is no way to apply ("never DM", "请勿私信"),
+	// or -1.
+	channelNegation int32
+	rules           []*rule
 	places   []place
 	tags     map[string]bool
 	// companyPlaceholders holds cond.go's list of company fields that say
@@ -249,7 +253,7 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		h.Write(contents[i])
 	}
 	b := &packBuilder{
-		p:          &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, reassurance: -1, contrast: -1, tags: map[string]bool{}},
+		p:          &pack{hash: hex.EncodeToString(h.Sum(nil))[:12], negation: -1, negationAfter: -1, negationSentence: -1, reassurance: -1, contrast: -1, channelNegation: -1, tags: map[string]bool{}},
 		patIndex:   map[string]int32{},
 		setList:    map[string]int32{},
 		conditions: map[string]*conditionSpec{},
@@ -284,6 +288,8 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 				b.p.reassurance = id
 			case "contrast":
 				b.p.contrast = id
+			case "channel_negation":
+				b.p.channelNegation = id
 			}
 			b.addKeywords(s.file, "", s.keywords, target{tList, id})
 			if s.name == feeCueSet {

@@ -273,3 +273,55 @@ rules:
 		}
 	}
 }
+
+// TestNegatedChannelNames tests that a contact channel named only to be
+// ruled out is no way to apply, while a cue further off negates nothing.
+func TestNegatedChannelNames(t *testing.T) {
+	const pack = `
+sets:
+  channel_negation:
+    en: [never, not]
+    zh: [不会有人]
+    th: [ไม่]
+rules:
+  - id: chat
+    weight: 1
+    category: job-fraud
+    description: A chat channel to apply by.
+    when: {cond: contact_channels present}
+    examples:
+      match: [Typing job abroad. DM]
+      no_match: [We never DM first.]
+`
+	c, err := packOf(t, pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.CheckExamples() {
+		t.Error(f)
+	}
+	for body, want := range map[string]bool{
+		"Typing job abroad, $1500. DM":              true,
+		"We never DM first.":                        false,
+		"It was LinkedIn, not a DM from a stranger": false,
+		"请下载官方App注册，不会有人私訊要求你代领包裹":                  false,
+		"No experience needed, never late pay, DM":  true, // past a comma
+		"never mind the distance DM":                true, // three words off
+		"งานดี ไม่ไกล ทักแชท":                       true, // a Thai cue must touch the name
+		"งานดี อย่าทักแชท":                          true, // not a cue of this pack
+		"งานดี ไม่ทักแชท":                           false,
+	} {
+		v := c.Classify(&ad.Raw{Body: body})
+		if got := len(hitRules(v)) > 0; got != want {
+			t.Errorf("%q: a channel to apply by = %v, want %v", body, got, want)
+		}
+	}
+	// Without the set, no channel name is ruled out.
+	c, err = packOf(t, strings.Replace(pack, "channel_negation", "other_words", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := c.Classify(&ad.Raw{Body: "We never DM first."}); len(hitRules(v)) == 0 {
+		t.Error("a pack without channel_negation ruled out a channel")
+	}
+}

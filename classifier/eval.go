@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/lurewatch/lurewatch/pkg/ad"
@@ -133,16 +134,82 @@ func (st *adState) reset() {
 	st.quotes, st.quotesDone = st.quotes[:0], false
 }
 
+// countChannelWords adds the contact channels the ad names to the ones it
+// gives handles for, unless the name is negated: "不會有人私訊要求你",
+// "we never DM first" name a channel only to warn of it.
+func (st *adState) countChannelWords() {
+	live := st.channelHits[:0]
+	for _, h := range st.channelHits {
+		if !st.channelNegated(h.span) {
+			st.channels |= 1 << h.id
+			live = append(live, h)
+		}
+	}
+	st.channelHits = live
+}
+
+// channelNegated reports whether a cue of the set channel_negation stands
+// just before the channel word m: two words away at most, with only
+// letters and spaces between ("never DM", "not a DM", "不會有人私訊"). A
+// cue further off, or past a comma, negates something else: "no
+// experience, just DM". In the scripts written without spaces, where a
+// word is only guessed, the cue must touch the name: "ไม่ไกล ทักแชท" (not
+// far, message us) asks for the chat.
+func (st *adState) channelNegated(m spanRef) bool {
+	l := st.p.channelNegation
+	if l < 0 {
+		return false
+	}
+	t := st.f[m.field].text
+	for k := st.listHead[l]; k >= 0; k = st.linkNext[k] {
+		c := st.matches[st.linkMatch[k]].spanRef
+		if c.field != m.field || c.end > m.start || m.start-c.end > 12 {
+			continue
+		}
+		gap := t[c.end:m.start]
+		if lettersAndSpaces(gap) && countTokens(t, int(c.end), int(m.start), 2) <= 2 && (len(bytes.TrimSpace(gap)) == 0 || !unspacedScript(gap)) {
+			return true
+		}
+	}
+	return false
+}
+
+// unspacedScript reports whether b holds Thai, Lao, Khmer or Burmese.
+func unspacedScript(b []byte) bool {
+	for _, r := range string(b) {
+		if r >= 0x0E00 && r <= 0x0EFF || r >= 0x1780 && r <= 0x17FF || r >= 0x1000 && r <= 0x109F {
+			return true
+		}
+	}
+	return false
+}
+
+func lettersAndSpaces(b []byte) bool {
+	for _, r := range string(b) {
+		if r != ' ' && !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // fieldSep ends each field in the text the automaton reads. No keyword
 // has it (the normaliser turns control bytes into spaces), so no match
 // spans two fields, and reading it takes the automaton back to its root:
 // each field is matched as if alone.
 const fieldSep = 0
 
-// scan normalises the fields and runs the automaton once over all of
+// scan finds every match in the fields, then the contact channels they
+// name (a channel's name is judged with the negation cues around it).
+func (st *adState) scan() {
+	st.scanText()
+	st.countChannelWords()
+}
+
+// scanText normalises the fields and runs the automaton once over all of
 // them, joined: a short field costs no scan of its own, and the joined
 // text is long enough to be read in parts side by side.
-func (st *adState) scan() {
+func (st *adState) scanText() {
 	p := st.p
 	joined := st.joined[:0]
 	var at [nFields + 1]int32 // where each field starts in joined
@@ -282,7 +349,8 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 					// not WhatsApp, unless its letters were split to hide it
 					continue
 				}
-				st.channels |= 1 << tg.id
+				// Its bit in channels waits for countChannelWords: a
+				// negation may follow in the text still to be read.
 				st.channelHits = append(st.channelHits, idHit{tg.id, sr})
 				continue
 			case tNumberCue:

@@ -246,6 +246,7 @@ func TestScanAgreesFieldByField(t *testing.T) {
 			alone.norm.normalize(&alone.f[f], alone.src[f])
 		}
 		alone.scanFieldByField()
+		alone.countChannelWords()
 		if !slices.Equal(joined.matches, alone.matches) || !slices.Equal(joined.listHead, alone.listHead) ||
 			!slices.Equal(joined.linkNext, alone.linkNext) || !slices.Equal(joined.linkMatch, alone.linkMatch) ||
 			!slices.Equal(joined.placeHits, alone.placeHits) || !slices.Equal(joined.jobHits, alone.jobHits) ||
