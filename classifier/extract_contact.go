@@ -46,7 +46,7 @@ var channelWords = map[int][]string{
 	chTelegram:  {"telegram", "tele", "tg", "t.me", "telegrame", "เทเลแกรม", "เทเลแกรม", "飞机", "纸飞机", "电报", "តេឡេក្រាម", "ເທເລແກຣມ", "တယ်လီဂရမ်"},
 	chWhatsApp:  {"whatsapp", "whats app", "wa", "wa.me", "watsap", "wasap", "วอทส์แอพ", "ວັອດແອັບ"},
 	chWeChat:    {"wechat", "weixin", "微信", "vx", "加v", "加微", "วีแชท"},
-	chLine:      {"line id", "line:", "line.me", "ไลน์", "ทักไลน์", "ไลน์ไอดี", "ໄລນ໌", "ລາຍໄອດີ", "ທັກລາຍ", "ແອດລາຍ"},
+	chLine:      {"line id", "line:", "line.me", "ไลน์", "ทักไลน์", "ไลน์ไอดี", "ໄລນ໌", "ລາຍໄອດີ", "ທັກລາຍ", "ແອດລາຍ", "加line", "加赖", "私赖"},
 	chZalo:      {"zalo"},
 	chViber:     {"viber"},
 	chMessenger: {"messenger", "inbox", "ib", "dm", "direct message", "私信", "私讯", "อินบ็อกซ์", "ทักแชท", "ทักเพจ", "ផ្ញើសារ", "ອິນບັອກ", "mesej", "nhắn tin", "nhắn tin page", "ib page", "chat admin", "pesan langsung", "message sa page"},

@@ -78,6 +78,8 @@ var multiplierWords = []struct {
 	{"juta", 1e6, "IDR"}, {"jt", 1e6, "IDR"}, {"triệu", 1e6, "VND"}, {"trieu", 1e6, "VND"}, {"tr", 1e6, "VND"},
 	{"million", 1e6, ""}, {"mil", 1e6, ""}, {"ล้าน", 1e6, ""}, {"ລ້ານ", 1e6, ""}, {"លាន", 1e6, ""},
 	{"သိန်း", 1e5, "MMK"}, {"lakh", 1e5, ""}, {"万", 1e4, ""}, {"หมื่น", 1e4, ""}, {"ຫມື່ນ", 1e4, ""}, {"ម៉ឺន", 1e4, ""}, {"သောင်း", 1e4, ""},
+	// "10几万", "20多万": ten and some ten-thousands, read as the least.
+	{"几万", 1e4, ""}, {"多万", 1e4, ""},
 	{"千", 1e3, ""}, {"พัน", 1e3, ""}, {"ພັນ", 1e3, ""}, {"ពាន់", 1e3, ""},
 	// The Thai and Lao hundred thousand names the currency it is counted
 	// in unless the ad names another: the lakh names none. (The Khmer one,

@@ -89,6 +89,8 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "lương 15 củ/tháng", "vi", "VND", 15e6, 0, "month", 585},
 		{"", "lương 2tr5 - 3tr", "vi", "VND", 2.5e6, 3e6, "month", 97.5},
 		{"", "月入3w+，轻松", "zh", "CNY", 30000, 0, "month", 4170},
+		{"", "做遊戲客服的，一個月穩穩10幾萬", "zh", "CNY", 100000, 0, "month", 13900},
+		{"", "月薪20多万，包吃住", "zh", "CNY", 200000, 0, "month", 27800},
 		{"", "底薪1w2-1w5", "zh", "CNY", 12000, 15000, "month", 1668},
 		// Chinese numerals before 万 and 千, read as digits; "一个月"
 		// and "每月" set the period as "月薪" does.
@@ -490,6 +492,8 @@ func TestChannelWordsInContext(t *testing.T) {
 		{"ວຽກອອນລາຍ ລາຍໄດ້ດີ ມີສັນຍາເປັນລາຍລັກອັກສອນ", chLine, false},
 		{"ສົນໃຈແອດໄລນ໌ຮ້ານໄດ້ເລີຍ", chLine, true},
 		{"ທັກລາຍມາເລີຍ", chLine, true},
+		{"有興趣加賴詢問：vn_job_0520", chLine, true}, // 賴 is LINE in Taiwan
+		{"依賴公司的培訓", chLine, false},
 		// A bare "wa" after a word in Latin letters is WhatsApp only
 		// after the words that lead to a contact: otherwise it is Thai
 		// or Lao "that" typed in Latin letters, Swahili "of", or
