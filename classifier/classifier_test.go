@@ -259,6 +259,17 @@ func TestUnquoted(t *testing.T) {
         - "Got a DM “our company pays $1,500” – careful"
         - "Posts saying 'our company pays $1,500, free flight' are fake"
         - "Tin nhắn ‘our company needs typists’ là lừa đảo"
+  - id: fee-stated
+    weight: 3
+    category: advance-fee
+    description: A fee with its amount, not quoted from a lure.
+    when:
+      regex: '先付[1-9][0-9]*万'
+      gate: {any: [先付]}
+      unquoted: true
+    examples:
+      match: ["代办包工作，先付3万"]
+      no_match: ["网上看到「代办包工作 先付3万」的多半有问题"]
 `
 	checkPackExamples(t, pack)
 }

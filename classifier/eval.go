@@ -767,16 +767,21 @@ func (st *adState) regexIn(n *node, f, from, to int) {
 	if n.reDigit && !hasDigit(t) || !n.reNeed.holds(t) {
 		return // the regex cannot match here
 	}
+	add := func(m spanRef) {
+		if !n.unquoted || !st.quoted(m) {
+			st.spans = append(st.spans, m)
+		}
+	}
 	if n.rePrefix != nil {
 		st.reFound = n.rePrefix.appendMatches(st.reFound[:0], t, maxRegexMatches)
 		for _, loc := range st.reFound {
-			st.spans = append(st.spans, spanRef{field: int8(f), start: int32(from) + loc[0], end: int32(from) + loc[1]})
+			add(spanRef{field: int8(f), start: int32(from) + loc[0], end: int32(from) + loc[1]})
 		}
 		return
 	}
 	for _, loc := range n.re.FindAllIndex(t, maxRegexMatches) {
 		if loc[1] > loc[0] {
-			st.spans = append(st.spans, spanRef{field: int8(f), start: int32(from + loc[0]), end: int32(from + loc[1])})
+			add(spanRef{field: int8(f), start: int32(from + loc[0]), end: int32(from + loc[1])})
 		}
 	}
 }

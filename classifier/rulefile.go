@@ -577,7 +577,7 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 		ok := false
 		switch m {
 		case "negatable", "fields", "except", "unquoted":
-			ok = ns.kind == "keywords" || ns.kind == "set" || ns.kind == "regex" && m == "fields"
+			ok = ns.kind == "keywords" || ns.kind == "set" || ns.kind == "regex" && (m == "fields" || m == "unquoted")
 		case "gate":
 			ok = ns.kind == "regex"
 		}

@@ -33,7 +33,7 @@ func TestBadRuleFilesAreRefused(t *testing.T) {
 		{"except-on-regex.yaml", 7, `"except" does not apply to regex evidence`},
 		{"except-unknown-set.yaml", 7, `except: set "nowhere" is not defined`},
 		{"headline-on-regex.yaml", 7, "headline applies to keywords and sets, not to regex"},
-		{"unquoted-on-regex.yaml", 7, `"unquoted" does not apply to regex evidence`},
+		{"unquoted-on-cond.yaml", 7, `"unquoted" does not apply to cond evidence`},
 		{"unknown-condition.yaml", 7, `condition "nowhere" is not defined in any rule file`},
 		{"condition-uses-itself.yaml", 5, `condition "endless" uses itself`},
 		{"condition-with-modifier.yaml", 10, `"negatable" does not apply to condition evidence`},
