@@ -341,8 +341,8 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				if end-start <= 4 && compoundHead(t, end) {
 					continue // "tele-callers", "tele-sales": no Telegram
 				}
-				if startsWithAny(t[end:], channelAsTask) {
-					continue // "inbox management": a task, not a contact
+				if startsWithAny(t[end:], channelAsTask) || string(t[start:end]) == "inbox" && endsWithAny(t[:start], ownInbox) {
+					continue // "inbox management", "manage my calendar, inbox": a task, not a contact
 				}
 				if string(t[start:end]) == "wa" && !waLeadIn(t[:start]) && !contactFollows(t[end:]) && !st.f[f].joined(start, end) {
 					// "mpango wa ajira", "khao wa", "a valid WA licence":
@@ -405,6 +405,11 @@ func paidThrough(t []byte) bool {
 // rather than a way to apply: "inbox management" for an assistant, or
 // Thai "ไลน์ผลิต", a production line.
 var channelAsTask = []string{"management", "and calendar", "ผลิต", "การผลิต", "ประกอบ"}
+
+// ownInbox are the words before "inbox" that make it someone's mailbox to
+// look after or look in ("manage my inbox", "check your inbox"), not a
+// way to reach the poster.
+var ownInbox = []string{"my ", "your ", "their ", "calendar, ", "calendars, "}
 
 // compoundHead reports whether the word ending at end is joined by a
 // hyphen to a word after it: a short channel name so joined ("tele-",

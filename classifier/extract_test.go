@@ -493,6 +493,9 @@ func TestChannelWordsInContext(t *testing.T) {
 		{"ສົນໃຈແອດໄລນ໌ຮ້ານໄດ້ເລີຍ", chLine, true},
 		{"ທັກລາຍມາເລີຍ", chLine, true},
 		{"有興趣加賴詢問：vn_job_0520", chLine, true}, // 賴 is LINE in Taiwan
+		{"Manage my calendar, inbox and CRM", chMessenger, false},
+		{"check your inbox for the offer letter", chMessenger, false},
+		{"Interested? Inbox me for details", chMessenger, true},
 		{"依賴公司的培訓", chLine, false},
 		// A bare "wa" after a word in Latin letters is WhatsApp only
 		// after the words that lead to a contact: otherwise it is Thai
