@@ -216,8 +216,8 @@ type pack struct {
 	// or -1.
 	channelNegation int32
 	rules           []*rule
-	places   []place
-	tags     map[string]bool
+	places          []place
+	tags            map[string]bool
 	// companyPlaceholders holds cond.go's list of company fields that say
 	// no employer is given ("Not stated", "N/A"), normalised as ads are.
 	companyPlaceholders map[string]bool
