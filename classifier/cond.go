@@ -67,7 +67,7 @@ func parseCondition(s string, p *pack) (*condition, error) {
 	c := &condition{field: f[0], op: f[1]}
 	if key, ok := strings.CutPrefix(c.field, "meta."); ok {
 		if !validMetaKey(key) {
-			return nil, fmt.Errorf("%q does not name a meta entry (write meta.NAME, NAME in letters, digits and _)", c.field)
+			return nil, fmt.Errorf("%q does not name a meta entry (write meta.NAME, NAME in letters, digits, _ and -)", c.field)
 		}
 		c.field, c.key = "meta", key
 	}
