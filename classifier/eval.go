@@ -166,27 +166,20 @@ func (st *adState) channelNegated(m spanRef) bool {
 		if c.field != m.field || c.end > m.start || m.start-c.end > 12 {
 			continue
 		}
-		gap := t[c.end:m.start]
-		if lettersAndSpaces(gap) && countTokens(t, int(c.end), int(m.start), 2) <= 2 && (len(bytes.TrimSpace(gap)) == 0 || !unspacedScript(gap)) {
+		if cueGap(t[c.end:m.start]) && countTokens(t, int(c.end), int(m.start), 2) <= 2 {
 			return true
 		}
 	}
 	return false
 }
 
-// unspacedScript reports whether b holds Thai, Lao, Khmer or Burmese.
-func unspacedScript(b []byte) bool {
-	for _, r := range string(b) {
-		if r >= 0x0E00 && r <= 0x0EFF || r >= 0x1780 && r <= 0x17FF || r >= 0x1000 && r <= 0x109F {
-			return true
-		}
-	}
-	return false
-}
-
-func lettersAndSpaces(b []byte) bool {
-	for _, r := range string(b) {
-		if r != ' ' && !unicode.IsLetter(r) {
+// cueGap reports whether the text between a cue and a channel's name
+// holds only spaces and letters of the scripts written with spaces, or
+// Chinese. (Thai, Lao, Khmer and Burmese, where countTokens only guesses
+// the words, are left out: there the cue must touch the name.)
+func cueGap(gap []byte) bool {
+	for _, r := range string(gap) {
+		if r != ' ' && (!unicode.IsLetter(r) || r < 0x2E80 && isUnspacedScript(r)) {
 			return false
 		}
 	}
