@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,14 @@ func TestWithinCountsTokens(t *testing.T) {
 // rules' examples.
 func checkPackExamples(t *testing.T, pack string) {
 	t.Helper()
+	for _, f := range packClassifier(t, pack).CheckExamples() {
+		t.Error(f)
+	}
+}
+
+// packClassifier loads a rule pack written out in full.
+func packClassifier(t *testing.T, pack string) *Classifier {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(pack), 0o644); err != nil {
 		t.Fatal(err)
@@ -142,9 +151,7 @@ func checkPackExamples(t *testing.T, pack string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range c.CheckExamples() {
-		t.Error(f)
-	}
+	return c
 }
 
 // TestWithinNeedsSeparateWords: a match inside a longer match of another
@@ -169,6 +176,50 @@ func TestWithinNeedsSeparateWords(t *testing.T) {
       no_match: ["ပတ်စပို့ မူရင်းကို မသိမ်းပါ", "Bring your passports"]
 `
 	checkPackExamples(t, pack)
+}
+
+// TestThenReadsOrder: the second piece counts only after the first
+// piece's last match, in its field or a later one, so a warning that ends
+// by recruiting is told from a story that starts with the offer it
+// answered; the verdict shows the turn and what followed it.
+func TestThenReadsOrder(t *testing.T) {
+	pack := `rules:
+  - id: warning-then-offer
+    weight: 3
+    category: trafficking-lure
+    description: A warning about trafficking that ends with the poster's own offer.
+    when:
+      then:
+        - keywords: {en: [trafficked, took our passports]}
+        - within:
+            tokens: 6
+            of:
+              - keywords: {en: [hiring, needs staff]}
+              - keywords: {en: [pm me, telegram]}
+    examples:
+      match:
+        - "So many were trafficked last year. My boss needs staff, PM me"
+        - {title: "They took our passports", body: "But our company is hiring now, telegram @hr"}
+        - "Trafficked again? No. We are hiring, pm me, not like those who took our passports; our team is hiring, pm me"
+      no_match:
+        - "They were hiring, PM me said the ad. Then they took our passports"
+        - "Hiring, telegram @hr. I was trafficked. They took our passports"
+        - "They took our passports"
+`
+	checkPackExamples(t, pack)
+
+	c := packClassifier(t, pack)
+	v := c.Classify(&ad.Raw{Body: "I was trafficked once. Now my boss needs staff, PM me"})
+	if len(v.Hits) != 1 {
+		t.Fatalf("hits %+v", v.Hits)
+	}
+	var texts []string
+	for _, s := range v.Hits[0].Spans {
+		texts = append(texts, s.Text)
+	}
+	if want := []string{"trafficked", "needs staff", "PM me"}; !slices.Equal(texts, want) {
+		t.Errorf("spans %q, want %q", texts, want)
+	}
 }
 
 // TestNegationAndExceptions: cues that go before their word reach three

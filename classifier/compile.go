@@ -125,6 +125,7 @@ const (
 	kNone
 	kAtLeast
 	kWithin
+	kThen
 	kList
 	kRegex
 	kCond
@@ -737,6 +738,13 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 				b.fail(rs.file, ns.line, rs.id, "within: every piece of evidence must match text (keywords, a set, a regex), not a condition or none")
 			}
 		}
+	case "then":
+		n.kind = kThen
+		for _, c := range n.children {
+			if !producesSpans(c) {
+				b.fail(rs.file, ns.line, rs.id, "then: both pieces of evidence must match text (keywords, a set, a regex), not a condition or none")
+			}
+		}
 	case "keywords":
 		n.kind = kList
 		id := b.newList(fmt.Sprintf("rule %s line %d", rs.id, ns.line))
@@ -837,7 +845,7 @@ func needsOf(n *node) needs {
 			return needs{}
 		}
 		return needs{known: true, lists: n.gates} // no gates: never holds
-	case kAll, kWithin:
+	case kAll, kWithin, kThen:
 		best := needs{}
 		for _, c := range n.children {
 			if nc := needsOf(c); nc.known && (!best.known || len(nc.lists) < len(best.lists)) {
@@ -864,7 +872,7 @@ func needsOf(n *node) needs {
 
 // setChildNeeds notes what each child of an all or a within needs.
 func setChildNeeds(n *node) {
-	if n.kind != kAll && n.kind != kWithin {
+	if n.kind != kAll && n.kind != kWithin && n.kind != kThen {
 		return
 	}
 	for _, c := range n.children {
@@ -875,11 +883,12 @@ func setChildNeeds(n *node) {
 }
 
 // markSpanless marks the nodes below a none, whose spans no verdict
-// shows. A within's children keep theirs: it measures between them.
+// shows. A within's and a then's children keep theirs: those measure
+// between them.
 func markSpanless(n *node, below bool) {
 	n.spanless = below
 	for _, c := range n.children {
-		markSpanless(c, (below || n.kind == kNone) && n.kind != kWithin)
+		markSpanless(c, (below || n.kind == kNone) && n.kind != kWithin && n.kind != kThen)
 	}
 }
 
@@ -895,7 +904,7 @@ func producesSpans(n *node) bool {
 	switch n.kind {
 	case kList, kRegex:
 		return true
-	case kAll, kAny, kAtLeast, kWithin:
+	case kAll, kAny, kAtLeast, kWithin, kThen:
 		for _, c := range n.children {
 			if producesSpans(c) {
 				return true

@@ -54,6 +54,10 @@ type adState struct {
 	windows   []spanRef
 	reFound   [][2]int32 // a regex's matches in a window
 	capped    bool
+	// after is where the first evidence of the then being evaluated last
+	// ended (field and end); evidence before it does not count. field is
+	// -1 outside a then.
+	after spanRef
 
 	placeHits []idHit
 	// channelHits are the words naming contact channels, so a contact
@@ -132,6 +136,7 @@ func (st *adState) reset() {
 	st.ctry, st.ctryDone = st.ctry[:0], false
 	st.headEnd = -2
 	st.quotes, st.quotesDone = st.quotes[:0], false
+	st.after = spanRef{field: -1}
 }
 
 // countChannelWords adds the contact channels the ad names to the ones it
@@ -542,6 +547,9 @@ func (st *adState) eval(n *node) bool {
 				if n.unquoted && st.quoted(m.spanRef) {
 					continue
 				}
+				if st.beforeCut(m.spanRef) {
+					continue
+				}
 				st.spans = append(st.spans, m.spanRef)
 			}
 		}
@@ -559,7 +567,7 @@ func (st *adState) eval(n *node) bool {
 					st.regexIn(n, f, 0, len(st.f[f].text))
 				}
 			}
-			return len(st.spans) > mark
+			return st.keepAfterCut(mark)
 		}
 		// Keyword gates: the regex reads only the text around each gate
 		// match, so its cost follows the matches, not the ad's length.
@@ -584,7 +592,7 @@ func (st *adState) eval(n *node) bool {
 			st.regexIn(n, int(w.field), int(w.start), min(int(w.end), len(st.f[w.field].text)))
 			i = j
 		}
-		return len(st.spans) > mark
+		return st.keepAfterCut(mark)
 	case kCond:
 		if n.cond == nil {
 			return false
@@ -592,6 +600,9 @@ func (st *adState) eval(n *node) bool {
 		if !n.cond.eval(st) {
 			st.spans = st.spans[:mark]
 			return false
+		}
+		if st.after.field >= 0 && n.cond.hasSpans() {
+			return st.keepAfterCut(mark)
 		}
 		return true
 	case kAll:
@@ -644,8 +655,64 @@ func (st *adState) eval(n *node) bool {
 			return false
 		}
 		return st.evalWithin(n, mark)
+	case kThen:
+		if !st.allMet(n.childNeeds) {
+			return false
+		}
+		return st.evalThen(n, mark)
 	}
 	return false
+}
+
+// evalThen holds when the second child matches after the first child's
+// last match: later in the same field, or in a later field. A warning
+// that ends by recruiting ("...they took our passports. My boss is
+// hiring, PM me") is told from a victim's story that begins with the
+// offer it answered ("they offered $1,200 on Telegram... they took our
+// passports") by which comes last. The verdict shows that last match and
+// what followed it.
+func (st *adState) evalThen(n *node, mark int) bool {
+	if !st.eval(n.children[0]) {
+		return false
+	}
+	last := st.spans[mark]
+	for _, s := range st.spans[mark+1:] {
+		if s.field > last.field || s.field == last.field && s.end > last.end {
+			last = s
+		}
+	}
+	st.spans = append(st.spans[:mark], last)
+	outer := st.after
+	if !st.beforeCut(spanRef{field: last.field, start: last.end}) {
+		st.after = last
+	}
+	ok := st.eval(n.children[1])
+	st.after = outer
+	if !ok {
+		st.spans = st.spans[:mark]
+	}
+	return ok
+}
+
+// beforeCut reports whether m starts before the end of the first
+// evidence of the then being evaluated.
+func (st *adState) beforeCut(m spanRef) bool {
+	return m.field < st.after.field || m.field == st.after.field && m.start < st.after.end
+}
+
+// keepAfterCut drops the spans since mark that start before the cut and
+// reports whether any is left.
+func (st *adState) keepAfterCut(mark int) bool {
+	if st.after.field >= 0 {
+		kept := st.spans[:mark]
+		for _, s := range st.spans[mark:] {
+			if !st.beforeCut(s) {
+				kept = append(kept, s)
+			}
+		}
+		st.spans = kept
+	}
+	return len(st.spans) > mark
 }
 
 // allMet reports whether the ad has what each of nds needs.

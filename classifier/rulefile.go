@@ -461,7 +461,7 @@ func validID(s string) bool {
 	return s != ""
 }
 
-var nodeKinds = []string{"all", "any", "none", "at_least", "within", "keywords", "set", "regex", "cond", "condition"}
+var nodeKinds = []string{"all", "any", "none", "at_least", "within", "then", "keywords", "set", "regex", "cond", "condition"}
 
 // parseNode reads one piece of evidence or one combination. A node is a
 // mapping with exactly one kind key and the modifiers that kind allows.
@@ -495,6 +495,15 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 			}
 			if len(ns.children) == 0 && len(p.errs) == 0 {
 				p.fail(k, "%s: needs at least one piece of evidence", key)
+			}
+		case "then":
+			for _, c := range p.seq(v) {
+				if cn := p.parseNode(c, depth+1); cn != nil {
+					ns.children = append(ns.children, cn)
+				}
+			}
+			if len(ns.children) != 2 && len(p.errs) == 0 {
+				p.fail(k, "then: needs exactly two pieces of evidence, the first and what follows it, got %d", len(ns.children))
 			}
 		case "at_least", "within":
 			p.mapping(v, func(sub string, sk, sv *yaml.Node) {

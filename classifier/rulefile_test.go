@@ -29,6 +29,8 @@ func TestBadRuleFilesAreRefused(t *testing.T) {
 		{"no-description.yaml", 2, "description: is required"},
 		{"syntax.yaml", 0, "did not find expected"},
 		{"within-range.yaml", 7, "tokens must be between 1 and 200"},
+		{"then-one-piece.yaml", 7, "then: needs exactly two pieces of evidence"},
+		{"then-on-cond.yaml", 7, "then: both pieces of evidence must match text"},
 		{"context-positive.yaml", 2, "context rules weigh less than 0"},
 		{"except-on-regex.yaml", 7, `"except" does not apply to regex evidence`},
 		{"except-unknown-set.yaml", 7, `except: set "nowhere" is not defined`},
