@@ -220,6 +220,24 @@ func TestThenReadsOrder(t *testing.T) {
 	if want := []string{"trafficked", "needs staff", "PM me"}; !slices.Equal(texts, want) {
 		t.Errorf("spans %q, want %q", texts, want)
 	}
+
+	// A first piece that holds on a finding with no place in the text
+	// gives no order to read.
+	placeless := packClassifier(t, `rules:
+  - id: short-then-hiring
+    weight: 3
+    category: job-fraud
+    description: A short ad, then hiring.
+    when:
+      then:
+        - any: [{cond: words < 1000}, {keywords: {en: [trafficked]}}]
+        - keywords: {en: [hiring]}
+    examples:
+      match: ["trafficked, now hiring"]
+`)
+	if v := placeless.Classify(&ad.Raw{Body: "We are hiring"}); len(v.Hits) != 0 {
+		t.Errorf("fired with no place for the first piece: %+v", v.Hits)
+	}
 }
 
 // TestNegationAndExceptions: cues that go before their word reach three

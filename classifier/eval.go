@@ -675,6 +675,11 @@ func (st *adState) evalThen(n *node, mark int) bool {
 	if !st.eval(n.children[0]) {
 		return false
 	}
+	if len(st.spans) == mark {
+		// It held on a finding with no place in the text (the word
+		// count, a channel the crawler gave): there is no order to read.
+		return false
+	}
 	last := st.spans[mark]
 	for _, s := range st.spans[mark+1:] {
 		if s.field > last.field || s.field == last.field && s.end > last.end {
