@@ -870,7 +870,8 @@ func needsOf(n *node) needs {
 	return needs{}
 }
 
-// setChildNeeds notes what each child of an all or a within needs.
+// setChildNeeds notes what each child of an all, a within or a then
+// needs.
 func setChildNeeds(n *node) {
 	if n.kind != kAll && n.kind != kWithin && n.kind != kThen {
 		return
