@@ -26,10 +26,13 @@ one verdict a line to --output (default standard output):
 
   {"id","flagged","score","level","category","hits":[...],"extracted":{...}}
 
-Only id, title, body, location, salary, company, contacts and lang are
-read; other fields (platform, label, ...) are ignored. A line that cannot
-be read is reported with its number and skipped, and the command then
-fails after the rest are classified.`
+Each line is an ad: id, title, body, location, salary, company, contacts,
+lang and a meta object. Its other top-level fields that are text, numbers
+or true/false ("has_company_logo": false in a board's export) are kept in
+meta for the rules' meta conditions, except those that describe a
+labelled example for people (label, platform, source, url, notes, ...).
+A line that cannot be read is reported with its number and skipped, and
+the command then fails after the rest are classified.`
 
 func cmdClassify(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "classify", "[--input ads.jsonl [--output verdicts.jsonl]] [flags]", classifyHelp)
