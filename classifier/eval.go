@@ -400,14 +400,15 @@ func paidThrough(t []byte) bool {
 }
 
 // channelAsTask follow a channel's name where it names work to be done
-// rather than a way to apply: "inbox management" for an assistant, or
-// Thai "ไลน์ผลิต", a production line.
-var channelAsTask = []string{"management", "and calendar", "ผลิต", "การผลิต", "ประกอบ"}
+// rather than a way to apply: "inbox management" for an assistant, the
+// customers' messages a shop assistant answers ("balas mesej pelanggan"),
+// or Thai "ไลน์ผลิต", a production line.
+var channelAsTask = []string{"management", "and calendar", "ผลิต", "การผลิต", "ประกอบ", "pelanggan", "khách"}
 
-// ownInbox are the words before "inbox" that make it someone's mailbox to
-// look after or look in ("manage my inbox", "check your inbox"), not a
-// way to reach the poster.
-var ownInbox = []string{"my ", "your ", "their ", "calendar, ", "calendars, "}
+// ownInbox are the words before "inbox" that make it a mailbox to look
+// after or look in ("manage my inbox", "check your inbox", "answer the
+// billing inbox"), not a way to reach the poster.
+var ownInbox = []string{"my ", "your ", "their ", "our ", "the ", "calendar, ", "calendars, ", "shared ", "billing ", "support ", "team ", "email ", "e-mail ", "general ", "sales ", "answer ", "reply to ", "trả lời ", "balas "}
 
 // compoundHead reports whether the word ending at end is joined by a
 // hyphen to a word after it: a short channel name so joined ("tele-",

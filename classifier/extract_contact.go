@@ -43,7 +43,7 @@ func channelIndex(s string) int {
 // including recruiters' slang ("飞机" for Telegram, "vx" for WeChat).
 // They are matched as whole words like any keyword.
 var channelWords = map[int][]string{
-	chTelegram:  {"telegram", "tele", "tg", "t.me", "telegrame", "เทเลแกรม", "เทเลแกรม", "飞机", "纸飞机", "电报", "តេឡេក្រាម", "ເທເລແກຣມ", "တယ်လီဂရမ်"},
+	chTelegram:  {"telegram", "tele", "tg", "t.me", "telegrame", "เทเลแกรม", "เทเลแกรม", "飞机", "纸飞机", "电报", "តេឡេក្រាម", "ເທເລແກຣມ", "တယ်လီဂရမ်", "ເທເລ", "เทเล"},
 	chWhatsApp:  {"whatsapp", "whats app", "wa", "wa.me", "watsap", "wasap", "วอทส์แอพ", "ວັອດແອັບ"},
 	chWeChat:    {"wechat", "weixin", "微信", "vx", "加v", "加微", "วีแชท"},
 	chLine:      {"line id", "line:", "line.me", "ไลน์", "ทักไลน์", "ไลน์ไอดี", "ໄລນ໌", "ລາຍໄອດີ", "ທັກລາຍ", "ແອດລາຍ", "加line", "加赖", "私赖"},

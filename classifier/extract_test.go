@@ -495,8 +495,13 @@ func TestChannelWordsInContext(t *testing.T) {
 		{"有興趣加賴詢問：vn_job_0520", chLine, true}, // 賴 is LINE in Taiwan
 		{"Manage my calendar, inbox and CRM", chMessenger, false},
 		{"check your inbox for the offer letter", chMessenger, false},
+		{"Answer the billing inbox and route carrier questions", chMessenger, false},
+		{"Interested? Inbox our page for details", chMessenger, true},
+		{"Tugasan: urus order Shopee, balas mesej pelanggan, packing", chMessenger, false},
+		{"cần 1 bạn trực page, trả lời inbox cho shop", chMessenger, false},
 		{"Interested? Inbox me for details", chMessenger, true},
 		{"依賴公司的培訓", chLine, false},
+		{"ວຽກພິມດີດ ກິນຢູ່ຟຣີ ທັກ ເທເລ: laojob_fast", chTelegram, true}, // "tele", Lao letters
 		// A bare "wa" after a word in Latin letters is WhatsApp only
 		// after the words that lead to a contact: otherwise it is Thai
 		// or Lao "that" typed in Latin letters, Swahili "of", or
