@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 62,683
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 63,013
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of lures
 // by people who had not read the rules, in sets of about a hundred on one
@@ -104,8 +104,34 @@ func TestShippedPackOnFixtures(t *testing.T) {
 // be missed, nor one look-alike in twenty flagged; the log names each
 // one that is.
 func TestShippedPackOnChallengeAds(t *testing.T) {
+	checkLabelledAds(t, "challenge.jsonl", bar{1, 50}, bar{1, 20})
+}
+
+// TestShippedPackOnLuresDressedAsWarnings classifies
+// testdata/warning-dressed.jsonl: the hardest class, kept apart so that
+// its weaker figures neither hide in nor hold back the challenge set.
+// Half are recruiters' posts that open as a warning, a survivor's story
+// or an admin's notice and end in the poster's own job; half are the
+// genuine warnings, news and stories that quote the same lures' words
+// to warn and offer nothing, in eight languages, written the same way as
+// the challenge set. What tells them apart is who speaks and whether the
+// post ends in its own offer. No more than three lures in ten may be
+// missed, nor one look-alike in five flagged; the log names each one.
+func TestShippedPackOnLuresDressedAsWarnings(t *testing.T) {
+	checkLabelledAds(t, "warning-dressed.jsonl", bar{3, 10}, bar{1, 5})
+}
+
+// bar is the most a test allows: n in every d.
+type bar struct{ n, d int }
+
+func (b bar) exceededBy(count, of int) bool { return count*b.d > of*b.n }
+
+// checkLabelledAds classifies a labelled JSON-lines file from testdata
+// with the shipped pack and fails when more lures are missed, or more
+// look-alikes flagged, than the bars allow.
+func checkLabelledAds(t *testing.T, file string, missedBar, flaggedBar bar) {
 	c := shippedClassifier(t)
-	f, err := os.Open(filepath.Join("testdata", "challenge.jsonl"))
+	f, err := os.Open(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,13 +167,13 @@ func TestShippedPackOnChallengeAds(t *testing.T) {
 		t.Fatal(err)
 	}
 	if scams < 60 || legit < 60 {
-		t.Fatalf("challenge set has %d lures and %d look-alikes, want 60 of each at least", scams, legit)
+		t.Fatalf("%s has %d lures and %d look-alikes, want 60 of each at least", file, scams, legit)
 	}
-	if missed*50 > scams {
-		t.Errorf("%d of %d lures missed, want at most one in fifty", missed, scams)
+	if missedBar.exceededBy(missed, scams) {
+		t.Errorf("%s: %d of %d lures missed, want at most %d in %d", file, missed, scams, missedBar.n, missedBar.d)
 	}
-	if falsePos*20 > legit {
-		t.Errorf("%d of %d look-alikes flagged, want at most one in twenty", falsePos, legit)
+	if flaggedBar.exceededBy(falsePos, legit) {
+		t.Errorf("%s: %d of %d look-alikes flagged, want at most %d in %d", file, falsePos, legit, flaggedBar.n, flaggedBar.d)
 	}
 }
 
