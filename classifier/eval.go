@@ -339,6 +339,9 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				if end-start <= 4 && compoundHead(t, end) {
 					continue // "tele-callers", "tele-sales": no Telegram
 				}
+				if teleWord(string(t[start:end]), t[end:]) {
+					continue // Thai "เทเลเซลล์", Lao "ເທເລຄອມ": telesales, telecom
+				}
 				if startsWithAny(t[end:], channelAsTask) || string(t[start:end]) == "inbox" && endsWithAny(t[:start], ownInbox) {
 					continue // "inbox management", "manage my calendar, inbox": a task, not a contact
 				}
@@ -409,6 +412,26 @@ var channelAsTask = []string{"management", "and calendar", "ผลิต", "ก�
 // after or look in ("manage my inbox", "check your inbox", "answer the
 // billing inbox"), not a way to reach the poster.
 var ownInbox = []string{"my ", "your ", "their ", "our ", "the ", "calendar, ", "calendars, ", "shared ", "billing ", "support ", "team ", "email ", "e-mail ", "general ", "sales ", "answer ", "reply to ", "trả lời ", "balas "}
+
+// teleWords are the words Thai and Lao "tele" begins that are no
+// Telegram: telesales, telecom, telemarketing, television. Written
+// without spaces, "tele" is otherwise Telegram whatever follows it
+// ("ส่งลิงก์กลุ่มเทเลให้").
+var teleWords = map[string][]string{
+	"เทเล": {"เซล", "คอม", "มาร์เก็ต", "วิชั่น"},
+	"ເທເລ": {"ຄອມ", "ເຊວ", "ມາເກັດ", "ວິຊັນ"},
+}
+
+// teleWord reports whether the channel name w, followed by t, begins one
+// of teleWords.
+func teleWord(w string, t []byte) bool {
+	for _, rest := range teleWords[w] {
+		if bytes.HasPrefix(t, []byte(rest)) {
+			return true
+		}
+	}
+	return false
+}
 
 // compoundHead reports whether the word ending at end is joined by a
 // hyphen to a word after it: a short channel name so joined ("tele-",

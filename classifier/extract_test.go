@@ -501,7 +501,10 @@ func TestChannelWordsInContext(t *testing.T) {
 		{"cần 1 bạn trực page, trả lời inbox cho shop", chMessenger, false},
 		{"Interested? Inbox me for details", chMessenger, true},
 		{"依賴公司的培訓", chLine, false},
-		{"ວຽກພິມດີດ ກິນຢູ່ຟຣີ ທັກ ເທເລ: laojob_fast", chTelegram, true}, // "tele", Lao letters
+		{"ວຽກພິມດີດ ກິນຢູ່ຟຣີ ທັກ ເທເລ: laojob_fast", chTelegram, true},   // "tele", Lao letters
+		{"ຮັບສະໝັກພະນັກງານ ລາວເທເລຄອມ ສາຂາວຽງຈັນ", chTelegram, false},     // Lao Telecom
+		{"รับสมัครพนักงานเทเลเซลล์ ประจำสำนักงานใหญ่", chTelegram, false}, // telesales
+		{"สนใจเดี๋ยวส่งลิงก์กลุ่มเทเลให้สัมภาษณ์นะคะ", chTelegram, true},
 		// A bare "wa" after a word in Latin letters is WhatsApp only
 		// after the words that lead to a contact: otherwise it is Thai
 		// or Lao "that" typed in Latin letters, Swahili "of", or
