@@ -339,7 +339,7 @@ func (st *adState) addMatches(f int, ms []acMatch, base int32, checked bool) {
 				if end-start <= 4 && compoundHead(t, end) {
 					continue // "tele-callers", "tele-sales": no Telegram
 				}
-				if teleWord(string(t[start:end]), t[end:]) {
+				if teleWord(t[start:end], t[end:]) {
 					continue // Thai "เทเลเซลล์", Lao "ເທເລຄອມ": telesales, telecom
 				}
 				if startsWithAny(t[end:], channelAsTask) || string(t[start:end]) == "inbox" && endsWithAny(t[:start], ownInbox) {
@@ -424,8 +424,8 @@ var teleWords = map[string][]string{
 
 // teleWord reports whether the channel name w, followed by t, begins one
 // of teleWords.
-func teleWord(w string, t []byte) bool {
-	for _, rest := range teleWords[w] {
+func teleWord(w, t []byte) bool {
+	for _, rest := range teleWords[string(w)] {
 		if bytes.HasPrefix(t, []byte(rest)) {
 			return true
 		}
