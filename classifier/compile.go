@@ -177,6 +177,10 @@ type place struct {
 	display string // as the gazetteer writes it
 	country string
 	tags    []string
+	// except is the list of phrases an alias's match must not lie
+	// inside ("bên cam kết", the parties commit, holds Vietnamese "bên
+	// Cam", Cambodia), or -1.
+	except int32
 }
 
 // pack is a compiled rule pack: immutable, shared by every Classify call.
@@ -299,7 +303,11 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 		}
 		for _, pl := range f.places {
 			id := int32(len(b.p.places))
-			b.p.places = append(b.p.places, place{name: strings.ToLower(pl.name), display: pl.name, country: strings.ToUpper(pl.country), tags: pl.tags})
+			b.p.places = append(b.p.places, place{name: strings.ToLower(pl.name), display: pl.name, country: strings.ToUpper(pl.country), tags: pl.tags, except: -1})
+			if len(pl.except) > 0 {
+				b.p.places[id].except = b.newList("except of place " + pl.name)
+				b.addKeywords(pl.file, "", pl.except, target{tList, b.p.places[id].except})
+			}
 			for _, t := range pl.tags {
 				b.p.tags[t] = true
 			}

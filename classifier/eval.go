@@ -197,11 +197,25 @@ func cueGap(gap []byte) bool {
 // each field is matched as if alone.
 const fieldSep = 0
 
-// scan finds every match in the fields, then the contact channels they
-// name (a channel's name is judged with the negation cues around it).
+// scan finds every match in the fields, then the places and contact
+// channels they name (a place's alias is judged with the phrases that
+// may hold it, a channel's name with the negation cues around it).
 func (st *adState) scan() {
 	st.scanText()
+	st.dropExceptedPlaces()
 	st.countChannelWords()
+}
+
+// dropExceptedPlaces drops the place names that lie inside one of their
+// place's except phrases: words the alias is part of that name no place.
+func (st *adState) dropExceptedPlaces() {
+	live := st.placeHits[:0]
+	for _, h := range st.placeHits {
+		if l := st.p.places[h.id].except; l < 0 || !st.heldBy([]int32{l}, h.span, false) {
+			live = append(live, h)
+		}
+	}
+	st.placeHits = live
 }
 
 // scanText normalises the fields and runs the automaton once over all of

@@ -216,6 +216,28 @@ func TestLanguagesAndNationalities(t *testing.T) {
 	}
 }
 
+// TestPlaceExceptPhrases: a place's alias inside one of its except
+// phrases names no place ("hai bên cam kết", both parties commit), the
+// same alias elsewhere does.
+func TestPlaceExceptPhrases(t *testing.T) {
+	c := shippedClassifier(t)
+	tests := []struct {
+		body   string
+		places []string
+	}{
+		{"Con tôi đi làm bên Cam 2 năm rồi, lương 1500$.", []string{"Cambodia"}},
+		{"Hai bên cam kết thực hiện đúng hợp đồng lao động.", nil},
+		{"Ai muốn qua Cam làm CSKH thì ib.", []string{"Cambodia"}},
+		{"Nhà máy ở Cam Ranh cần công nhân.", nil},
+	}
+	for _, tc := range tests {
+		x := c.Classify(&ad.Raw{Body: tc.body}).Extracted
+		if !sameStrings(x.Places, tc.places) {
+			t.Errorf("%q: places %v, want %v", tc.body, x.Places, tc.places)
+		}
+	}
+}
+
 func sameStrings(a, b []string) bool {
 	if len(a) != len(b) {
 		return false

@@ -120,6 +120,7 @@ type placeSpec struct {
 	country string
 	tags    []string
 	aliases []keywordSpec
+	except  []keywordSpec
 	file    string
 	line    int
 }
@@ -615,8 +616,10 @@ func (p *parser) parsePlace(n *yaml.Node) placeSpec {
 			pl.tags = p.strs(v)
 		case "aliases":
 			pl.aliases = p.keywordMap(v)
+		case "except":
+			pl.except = p.keywordMap(v)
 		default:
-			p.fail(k, "place: unknown key %q (want name, country, tags, aliases)", key)
+			p.fail(k, "place: unknown key %q (want name, country, tags, aliases, except)", key)
 		}
 	})
 	if pl.name == "" || len(pl.country) != 2 || len(pl.aliases) == 0 {
