@@ -624,8 +624,8 @@ func stripMarks(s string) string {
 	return norm.NFC.String(out.String())
 }
 
-// knownWords are the Latin words of the pack's keywords; leetspeak is
-// undone only for them.
+// knownWords are the Latin words of the pack's keywords, place names and
+// job types; leetspeak is undone only for them.
 func knownWords(files []*fileSpec) map[string]bool {
 	known := map[string]bool{}
 	n := newNormalizer(nil)
@@ -643,6 +643,13 @@ func knownWords(files []*fileSpec) map[string]bool {
 	for _, f := range files {
 		for _, s := range f.sets {
 			add(s.keywords)
+		}
+		// Place names are hidden the same way ("P0ipet", "M@e S0t").
+		for _, pl := range f.places {
+			add(pl.aliases)
+		}
+		for _, j := range f.jobTypes {
+			add(j.keywords)
 		}
 		for _, r := range f.rules {
 			var walk func(n *nodeSpec)

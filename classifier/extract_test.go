@@ -216,10 +216,10 @@ func TestLanguagesAndNationalities(t *testing.T) {
 	}
 }
 
-// TestPlaceExceptPhrases: a place's alias inside one of its except
-// phrases names no place ("hai bên cam kết", both parties commit), the
-// same alias elsewhere does.
-func TestPlaceExceptPhrases(t *testing.T) {
+// TestPlacesNamed: a place's alias inside one of its except phrases
+// names no place ("hai bên cam kết", both parties commit), the same alias
+// elsewhere does, and so does a name in leetspeak.
+func TestPlacesNamed(t *testing.T) {
 	c := shippedClassifier(t)
 	tests := []struct {
 		body   string
@@ -229,6 +229,7 @@ func TestPlaceExceptPhrases(t *testing.T) {
 		{"Hai bên cam kết thực hiện đúng hợp đồng lao động.", nil},
 		{"Ai muốn qua Cam làm CSKH thì ib.", []string{"Cambodia"}},
 		{"Nhà máy ở Cam Ranh cần công nhân.", nil},
+		{"Chat agents for P0ipet and S1hanoukville, 1200$", []string{"Poipet", "Sihanoukville"}},
 	}
 	for _, tc := range tests {
 		x := c.Classify(&ad.Raw{Body: tc.body}).Extracted
