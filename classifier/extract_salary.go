@@ -121,6 +121,8 @@ var periodPrefixes = []struct {
 	{"gaji pokok", "month"}, {"gaji bulanan", "month"}, {"monthly salary", "month"}, {"annual salary", "year"}, {"hourly rate", "hour"},
 	{"เงินเดือน", "month"}, {"ប្រាក់ខែ", "month"}, {"ເງິນເດືອນ", "month"}, {"လစာ", "month"},
 	{"เดือนละ", "month"}, {"วันละ", "day"}, {"ເດືອນລະ", "month"}, {"ມື້ລະ", "day"}, {"ວັນລະ", "day"},
+	// Burmese puts "a day", "a month" before the currency: "တစ်ရက် ဘတ် ၃၆၃".
+	{"တစ်ရက်", "day"}, {"တစ်ရက်ကို", "day"}, {"နေ့စား", "day"}, {"တစ်လ", "month"}, {"လစဉ်", "month"}, {"တစ်နာရီ", "hour"},
 	// "Starting salary", where the word for "start" comes between.
 	{"เงินเดือนเริ่ม", "month"}, {"เงินเดือนเริ่มต้น", "month"}, {"ເງິນເດືອນເລີ່ມ", "month"}, {"ເງິນເດືອນເລີ່ມຕົ້ນ", "month"},
 	{"ប្រាក់ខែចាប់ពី", "month"}, {"ប្រាក់ខែចាប់ផ្តើម", "month"},

@@ -54,6 +54,8 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "年薪60-90万人民币", "zh", "CNY", 600000, 900000, "year", 6950},
 		{"KHR 1,600,000", "", "km", "KHR", 1.6e6, 0, "month", 400},
 		{"ကျပ် ၁၂ သိန်း – ၁၈ သိန်း", "", "my", "MMK", 1.2e6, 1.8e6, "month", 576},
+		// Burmese "a day" before the currency sets the period.
+		{"", "လုပ်ခ – တစ်ရက် ဘတ် ၃၆၃ (အနည်းဆုံးလုပ်ခ)", "my", "THB", 363, 0, "day", 274},
 		{"", "လစာ သိန်း ၁၅ မှ သိန်း ၃၀ နေစရာ အခမဲ့", "my", "MMK", 1.5e6, 3e6, "month", 720},
 		{"", "Factory worker, ₩2.2M-2.6M/mo", "en", "KRW", 2.2e6, 2.6e6, "month", 1584},
 		{"", "ကြိုတင် သိန်း ၂၀ ပေးရမည်၊ လစာ သိန်း ၄၅", "my", "MMK", 4.5e6, 0, "month", 2160},
