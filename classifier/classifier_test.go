@@ -343,6 +343,31 @@ func TestUnquoted(t *testing.T) {
 	checkPackExamples(t, pack)
 }
 
+// TestUntagged: a word inside a hashtag files the post under a topic;
+// it is not what the poster says.
+func TestUntagged(t *testing.T) {
+	pack := `rules:
+  - id: says-beware
+    weight: -3
+    category: context
+    description: The poster warns in their own words.
+    when:
+      keywords: {en: [beware], vi: [cảnh giác], th: [เตือนภัย]}
+      untagged: true
+    examples:
+      match:
+        - "Beware of fake recruiters"
+        - "Cảnh giác nha mọi người #vieclam"
+        - "Beware # of fakes"
+        - "ระวัง เตือนภัย"
+      no_match:
+        - "Chat agents wanted, $1,500 #beware #jobs"
+        - "Tuyển CSKH lương 1500$ #canhgiac #cảnhgiác"
+        - "รับแอดมิน 40k #เตือนภัย"
+`
+	checkPackExamples(t, pack)
+}
+
 func TestExtractedFields(t *testing.T) {
 	c, _ := newFixture(t, nil)
 	v := c.Classify(&ad.Raw{Title: "Typist or customer service", Body: "Posts in 西港 and Phnom Penh with the team, you and OFW friends. Salary USD 1,200–1,500/month. Telegram @kh_jobs or WA +63 912 345 6789, email jobs@example.com",

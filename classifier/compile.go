@@ -139,7 +139,9 @@ type node struct {
 	except    []int32 // list of phrases a match must not lie inside
 	negatable bool
 	// unquoted: a match between quotation marks does not count
-	unquoted  bool
+	unquoted bool
+	// untagged: a match inside a hashtag does not count
+	untagged  bool
 	fields    uint8 // bit per field; 0 means every field
 	re        *regexp.Regexp
 	gates     []int32
@@ -724,7 +726,7 @@ func (b *packBuilder) compileNode(rs *ruleSpec, ns *nodeSpec) *node {
 	if ns.kind == "condition" {
 		return b.compileCondition(rs, ns)
 	}
-	n := &node{n: ns.n, negatable: ns.negatable, unquoted: ns.unquoted}
+	n := &node{n: ns.n, negatable: ns.negatable, unquoted: ns.unquoted, untagged: ns.untagged}
 	if len(ns.except) > 0 {
 		id := b.newList(fmt.Sprintf("except of rule %s line %d", rs.id, ns.line))
 		b.addKeywords(rs.file, rs.id, ns.except, target{tList, id})

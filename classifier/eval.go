@@ -582,7 +582,7 @@ func (st *adState) eval(n *node) bool {
 				if n.except != nil && st.heldBy(n.except, m.spanRef, false) {
 					continue
 				}
-				if n.unquoted && st.quoted(m.spanRef) {
+				if n.unquoted && st.quoted(m.spanRef) || n.untagged && st.tagged(m.spanRef) {
 					continue
 				}
 				if st.beforeCut(m.spanRef) {
@@ -876,7 +876,7 @@ func (st *adState) regexIn(n *node, f, from, to int) {
 		return // the regex cannot match here
 	}
 	add := func(m spanRef) {
-		if !n.unquoted || !st.quoted(m) {
+		if (!n.unquoted || !st.quoted(m)) && (!n.untagged || !st.tagged(m)) {
 			st.spans = append(st.spans, m)
 		}
 	}
@@ -1088,6 +1088,26 @@ func (st *adState) quoted(m spanRef) bool {
 	}
 	return false
 }
+
+// tagged reports whether m lies inside a hashtag ("#canhgiac",
+// "#อย่าไปเขมร"): a label the poster files the post under, which a lure
+// ends with as readily as a warning does.
+func (st *adState) tagged(m spanRef) bool {
+	t := st.f[m.field].text
+	for i := int(m.start); i >= 0 && int(m.start)-i <= maxHashtag; i-- {
+		if i < len(t) && t[i] == '#' {
+			return true
+		}
+		if i < int(m.start) && (t[i] == ' ' || t[i] == '\n' || t[i] == fieldSep) {
+			return false
+		}
+	}
+	return false
+}
+
+// maxHashtag is how far back from a match, in bytes, tagged looks for
+// the hashtag's "#": a tag in Thai or Khmer of a dozen letters fits.
+const maxHashtag = 96
 
 // maxQuote is the longest stretch read as one quotation, in bytes: a
 // forwarded message fits, a stray mark that would pair with another

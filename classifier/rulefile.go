@@ -74,6 +74,7 @@ type nodeSpec struct {
 	cond       string
 	negatable  bool
 	unquoted   bool
+	untagged   bool
 	except     []keywordSpec
 	exceptSets []string
 	fields     []string
@@ -551,6 +552,8 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 			ns.negatable = p.boolean(v)
 		case "unquoted":
 			ns.unquoted = p.boolean(v)
+		case "untagged":
+			ns.untagged = p.boolean(v)
 		case "except":
 			// Sets and words may be excepted together: {set: x, en: [...]}.
 			if v.Kind == yaml.MappingNode {
@@ -586,8 +589,8 @@ func (p *parser) parseNode(n *yaml.Node, depth int) *nodeSpec {
 	for _, m := range modifiers {
 		ok := false
 		switch m {
-		case "negatable", "fields", "except", "unquoted":
-			ok = ns.kind == "keywords" || ns.kind == "set" || ns.kind == "regex" && (m == "fields" || m == "unquoted")
+		case "negatable", "fields", "except", "unquoted", "untagged":
+			ok = ns.kind == "keywords" || ns.kind == "set" || ns.kind == "regex" && (m == "fields" || m == "unquoted" || m == "untagged")
 		case "gate":
 			ok = ns.kind == "regex"
 		}
