@@ -1214,11 +1214,33 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 		}
 		if countTokens(t, int(c.end), int(m.start), reach) <= reach && !sentenceBreak(t, int(c.end), int(m.start)) &&
 			!(phrase && st.f[m.field].phraseBreak(int(c.end), int(m.start))) &&
-			!commaAfter(t, int(c.end)) && !st.reassures(c) && !st.contrastBetween(c.field, c.end, m.start) {
+			!commaAfter(t, int(c.end)) && !st.reassures(c) && !st.contrastBetween(c.field, c.end, m.start) &&
+			!(phrase && st.endsItsPhrase(c)) {
 			return true
 		}
 	}
 	return false
+}
+
+// endsItsPhrase reports whether cue c, a word that may also follow what
+// it negates (negation_after: Thai "ฟรี"), is written at the end of a
+// phrase of Thai, Lao, Khmer or Burmese, glued to the word before it and
+// a space after: "ที่พักฟรี โอนค่าสมัคร", lodging free, pay the fee. It
+// negates that word, not the phrase after it.
+func (st *adState) endsItsPhrase(c spanRef) bool {
+	d := &st.f[c.field]
+	t, e := d.text, int(c.end)
+	if c.start < 3 || e+3 >= len(t) || !unspacedLead(t[c.start-3], t[c.start-2]) {
+		return false
+	}
+	// The space may be kept or, between two letters, dropped by the
+	// normaliser: it is looked for in the source.
+	if t[e] == ' ' {
+		e++
+	} else if src, o := st.src[c.field], d.origAt(e); o < 1 || o > len(src) || src[o-1] != ' ' {
+		return false
+	}
+	return unspacedLead(t[e], t[e+1]) && st.p.negationAfter >= 0 && st.heldBy([]int32{st.p.negationAfter}, c, false)
 }
 
 // ideographsOnly reports whether t is Chinese characters only.
