@@ -126,7 +126,13 @@ var periodPrefixes = []struct {
 	// "Starting salary", where the word for "start" comes between.
 	{"เงินเดือนเริ่ม", "month"}, {"เงินเดือนเริ่มต้น", "month"}, {"ເງິນເດືອນເລີ່ມ", "month"}, {"ເງິນເດືອນເລີ່ມຕົ້ນ", "month"},
 	{"ប្រាក់ខែចាប់ពី", "month"}, {"ប្រាក់ខែចាប់ផ្តើម", "month"},
+	// Words for pay that name no period: a bare amount after them is pay
+	// ("gaji 6k"), by the month unless a period follows ("gaji 150rb/hari").
+	{"gaji", payWord}, {"sahod", payWord}, {"sweldo", payWord}, {"lương", payWord},
 }
+
+// payWord is the period of a word for pay that names none.
+const payWord = "pay"
 
 // maxPeriodPrefix is the length of the longest of periodPrefixes.
 var maxPeriodPrefix = func() int {
@@ -546,10 +552,13 @@ func (w *salaryWords) parseAmount(t []byte, i, field int) (salaryCandidate, int)
 		}
 	}
 	if p, e := w.periodAfter(t, end); p != "" {
-		if c.period == "" {
+		if c.period == "" || c.period == payWord {
 			c.period = p
 		}
 		end = e
+	}
+	if c.period == payWord {
+		c.period = "month"
 	}
 	c.end = end
 	for c.end > c.start && t[c.end-1] == ' ' {

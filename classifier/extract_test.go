@@ -54,6 +54,10 @@ func TestSalaryExtraction(t *testing.T) {
 		{"", "年薪60-90万人民币", "zh", "CNY", 600000, 900000, "year", 6950},
 		{"KHR 1,600,000", "", "km", "KHR", 1.6e6, 0, "month", 400},
 		{"ကျပ် ၁၂ သိန်း – ၁၈ သိန်း", "", "my", "MMK", 1.2e6, 1.8e6, "month", 576},
+		// A word for pay makes a bare amount pay, by the month unless a
+		// period follows.
+		{"", "Kerja CS je, gaji 6k, tiket ada", "ms", "MYR", 6000, 0, "month", 1320},
+		{"", "Gaji 150rb/hari, dibayar mingguan", "id", "IDR", 150000, 0, "day", 246},
 		// Burmese "a day" before the currency sets the period.
 		{"", "လုပ်ခ – တစ်ရက် ဘတ် ၃၆၃ (အနည်းဆုံးလုပ်ခ)", "my", "THB", 363, 0, "day", 274},
 		{"", "လစာ သိန်း ၁၅ မှ သိန်း ၃၀ နေစရာ အခမဲ့", "my", "MMK", 1.5e6, 3e6, "month", 720},
