@@ -582,7 +582,7 @@ func (st *adState) eval(n *node) bool {
 				if n.except != nil && st.heldBy(n.except, m.spanRef, false) {
 					continue
 				}
-				if n.unquoted && st.quoted(m.spanRef) || n.untagged && st.tagged(m.spanRef) {
+				if st.unsaid(n, m.spanRef) {
 					continue
 				}
 				if st.beforeCut(m.spanRef) {
@@ -876,7 +876,7 @@ func (st *adState) regexIn(n *node, f, from, to int) {
 		return // the regex cannot match here
 	}
 	add := func(m spanRef) {
-		if (!n.unquoted || !st.quoted(m)) && (!n.untagged || !st.tagged(m)) {
+		if !st.unsaid(n, m) {
 			st.spans = append(st.spans, m)
 		}
 	}
@@ -1089,16 +1089,23 @@ func (st *adState) quoted(m spanRef) bool {
 	return false
 }
 
+// unsaid reports whether match m of node n is not the poster's own
+// words for the node: quoted, when the node is unquoted, or inside a
+// hashtag, when it is untagged.
+func (st *adState) unsaid(n *node, m spanRef) bool {
+	return n.unquoted && st.quoted(m) || n.untagged && st.tagged(m)
+}
+
 // tagged reports whether m lies inside a hashtag ("#canhgiac",
 // "#อย่าไปเขมร"): a label the poster files the post under, which a lure
 // ends with as readily as a warning does.
 func (st *adState) tagged(m spanRef) bool {
 	t := st.f[m.field].text
 	for i := int(m.start); i >= 0 && int(m.start)-i <= maxHashtag; i-- {
-		if i < len(t) && t[i] == '#' {
+		switch {
+		case t[i] == '#':
 			return true
-		}
-		if i < int(m.start) && (t[i] == ' ' || t[i] == '\n' || t[i] == fieldSep) {
+		case i < int(m.start) && (t[i] == ' ' || t[i] == '\n'):
 			return false
 		}
 	}
