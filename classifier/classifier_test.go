@@ -322,7 +322,11 @@ func TestUnquoted(t *testing.T) {
         - "He wrote: \"hello, our company needs typists"
         - "he wrote \"hi\" and then our company replied"
         - "Don't worry, it's our company that pays"
+        # a voice message or a chat written down in quotes is the message
+        - "\"Hi bro, our company needs typists, I pay the ticket\""
+        - "[Voice message 0:51]\n\"Hi bro, our company needs typists\""
       no_match:
+        - "[Screenshot] \"Hi dear, our company needs staff\" is this real?"
         - "Someone messaged me: \"Hi dear, our company in Thailand needs staff\". Is this legit?"
         - "មានគេផ្ញើសារមកខ្ញុំថា \"ក្រុមហ៊ុនយើងត្រូវការបុគ្គលិក\" តើពិតឬទេ"
         - "有人私信我「我们公司在泰国招客服」，是真的吗"

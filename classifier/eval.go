@@ -1156,12 +1156,32 @@ func appendQuotes(dst []spanRef, field int8, t []byte) []spanRef {
 			if end < 0 {
 				break
 			}
-			dst = append(dst, spanRef{field: field, start: int32(start), end: int32(start + end)})
+			if !transcript(t, i, start+end+len(q[1])) {
+				dst = append(dst, spanRef{field: field, start: int32(start), end: int32(start + end)})
+			}
 			i = start + end + len(q[1]) - 1
 			break
 		}
 	}
 	return dst
+}
+
+// transcript reports whether the quotation from t[open] to t[close]
+// is the whole text: nothing but spaces after it, and before it nothing
+// but spaces and a bracketed label ("[Voice message 0:51]", "(Viber)").
+// A voice message or a chat written down in quotes is the message
+// itself, the recruiter speaking, not words the poster cites.
+func transcript(t []byte, open, close int) bool {
+	if len(bytes.TrimSpace(t[close:])) > 0 {
+		return false
+	}
+	before := bytes.TrimSpace(t[:open])
+	if len(before) == 0 {
+		return true
+	}
+	last := before[len(before)-1]
+	return (before[0] == '[' && last == ']' || before[0] == '(' && last == ')') &&
+		bytes.Count(before, before[:1]) == 1
 }
 
 // singleQuoteEnd is where the quotation a single quote opened before
