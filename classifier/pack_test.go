@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 66,643
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 67,303
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of lures
 // by people who had not read the rules, in sets of about a hundred on one
@@ -113,7 +113,7 @@ func TestShippedPackOnChallengeAds(t *testing.T) {
 // Half are recruiters' posts that open as a warning, a survivor's story
 // or an admin's notice and end in the poster's own job; half are the
 // genuine warnings, news and stories that quote the same lures' words
-// to warn and offer nothing, in nine languages, written the same way as
+// to warn and offer nothing, in all ten languages, written the same way as
 // the challenge set. What tells them apart is who speaks and whether the
 // post ends in its own offer. No more than three lures in ten may be
 // missed, nor one look-alike in five flagged; the log names each one.
