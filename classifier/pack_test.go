@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 67,743
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 67,963
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of lures
 // by people who had not read the rules, in sets of about a hundred on one
@@ -119,6 +119,20 @@ func TestShippedPackOnChallengeAds(t *testing.T) {
 // missed, nor one look-alike in five flagged; the log names each one.
 func TestShippedPackOnLuresDressedAsWarnings(t *testing.T) {
 	checkLabelledAds(t, "warning-dressed.jsonl", bar{3, 10}, bar{1, 5})
+}
+
+// TestShippedPackOnQuietMessages classifies testdata/quiet-messages.jsonl:
+// Burmese and Lao messages from relatives, friends and "bosses" already
+// abroad ("my boss needs two more people", "the company pays the road")
+// that name no place, no pay and no channel, beside the same people's
+// ordinary messages about real jobs and family news. Written the same
+// way as the challenge set, they are kept apart because the rules catch
+// them least: a lure that says nothing a rule can read is told from a
+// cousin's news only by who is asked to come. The bars hold the pack to
+// what it does now: no more than one lure in two missed, nor one
+// ordinary message in eight flagged.
+func TestShippedPackOnQuietMessages(t *testing.T) {
+	checkLabelledAds(t, "quiet-messages.jsonl", bar{1, 2}, bar{1, 8})
 }
 
 // bar is the most a test allows: n in every d.
