@@ -275,8 +275,8 @@ rules:
       negatable: true
       except: {en: [direct deposit]}
     examples:
-      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား", "No worries about the fee", "Never mind the deposit", "No stock, just a fee", "Not hard but a deposit", "No experience needed and a fee", "Không thu phí đào tạo, nhưng phí hồ sơ 500k", "ไม่เช็คบูโร โอนค่าธรรมเนียม 1,500", "ហូបចុកមិនគិតលុយ អាចខ្ចីលុយមុន", "不需要经验但要给直播间刷礼物", "不需要经验，给直播间刷礼物", "ที่พักฟรี โอนค่าสมัคร 300 บาท"]
-      no_match: ["No fee", "ฟรีโอนค่าสมัคร", "ฟรี โอนค่าสมัคร", "也不需要给直播间刷礼物", "No worries, no fee", "No upfront bonds or accommodation fee", "Trung tâm không thu phí đào tạo hay phí hồ sơ", "Biaya gratis", "မလို ဗီဇာ", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password", "ไม่ต้อง โอนเงินก่อน", "មិនស្នើសុំលុយ ឬលេខកូដ OTP"]
+      match: ["A fee of $50", "Visa dijamin lulus, tak perlu ujian", "Training is free, then a fee of $50", "ပြန်စရာမလို၊ ဗီဇာနဲ့ သွား", "No worries about the fee", "Never mind the deposit", "No stock, just a fee", "Not hard but a deposit", "No experience needed and a fee", "Không thu phí đào tạo, nhưng phí hồ sơ 500k", "ไม่เช็คบูโร โอนค่าธรรมเนียม 1,500", "ហូបចុកមិនគិតលុយ អាចខ្ចីលុយមុន", "不需要经验但要给直播间刷礼物", "不需要经验，给直播间刷礼物", "ที่พักฟรี โอนค่าสมัคร 300 บาท", "No experience 👉 fee $50", "不需要经验😂 给直播间刷礼物"]
+      no_match: ["No fee", "No experience fee", "We will never ask 🚩 a fee or a deposit", "ฟรีโอนค่าสมัคร", "ฟรี โอนค่าสมัคร", "也不需要给直播间刷礼物", "No worries, no fee", "No upfront bonds or accommodation fee", "Trung tâm không thu phí đào tạo hay phí hồ sơ", "Biaya gratis", "မလို ဗီဇာ", "Pay is by direct deposit", "We will never ask for a fee, a deposit or your online banking password", "Never send anyone your online banking password", "ไม่ต้อง โอนเงินก่อน", "មិនស្នើសុំលុយ ឬលេខកូដ OTP"]
 `
 	checkPackExamples(t, pack)
 }

@@ -1240,6 +1240,7 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 			reach = 2 * reach
 		}
 		if countTokens(t, int(c.end), int(m.start), reach) <= reach && !sentenceBreak(t, int(c.end), int(m.start)) &&
+			!(phrase && st.pictographBetween(int(m.field), c.end, m.start)) &&
 			!(phrase && st.f[m.field].phraseBreak(int(c.end), int(m.start))) &&
 			!commaAfter(t, int(c.end)) && !st.reassures(c) && !st.contrastBetween(c.field, c.end, m.start) &&
 			!(phrase && st.endsItsPhrase(c)) {
@@ -1247,6 +1248,44 @@ func (st *adState) cueBefore(l int32, m spanRef, maxBytes int32, maxTokens int, 
 		}
 	}
 	return false
+}
+
+// pictographBetween reports whether the source between the normalised
+// offsets a and b holds an emoji or a pictographic symbol ("😤", "✅",
+// "👉"). Posts in social media, Khmer, Thai, Lao and Burmese above all,
+// end their sentences with one instead of a full stop: in "កុំជឿ page
+// ផ្សេងៗ 😤 មកជាមួយខ្ញុំ" (don't believe other pages 😤 come with me) the
+// "don't" is over before the offer. (A promise never to ask, which
+// negates its sentence, often opens a list with one: "3 things a real
+// company never asks 🚩 1) ...". It reaches on.) The normaliser drops
+// them, so they are looked for in the source.
+func (st *adState) pictographBetween(field int, a, b int32) bool {
+	d := &st.f[field]
+	src := st.src[field]
+	lo, hi := d.origAt(int(a)), d.origAt(int(b))
+	if lo < 0 || hi > len(src) {
+		return false
+	}
+	for i := lo; i < hi; {
+		if src[i] < 0xE2 {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(src[i:])
+		if isPictograph(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// isPictograph reports whether r is an emoji or a pictographic symbol:
+// the emoji blocks, the miscellaneous symbols and the dingbats. Flags and
+// keycap digits are not among them: a flag stands for a country's name,
+// a keycap for a digit.
+func isPictograph(r rune) bool {
+	return r >= 0x1F300 && r <= 0x1FAFF || r >= 0x2600 && r <= 0x27BF || r == 0x2B50 || r == 0x2B55
 }
 
 // endsItsPhrase reports whether cue c, a word that may also follow what
