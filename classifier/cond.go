@@ -347,21 +347,26 @@ func (c *condition) eval(st *adState) bool {
 // that says no employer is named names no one. "Confidential" is left out:
 // it says an employer hides its name, and rules read it as a word.
 var companyPlaceholders = []string{
-	"not stated", "not disclosed", "undisclosed", "not specified", "unspecified", "not given", "not provided", "not mentioned", "n/a", "na", "none", "unknown",
+	"not stated", "not disclosed", "undisclosed", "unnamed", "name withheld", "not specified", "unspecified", "not given", "not provided", "not mentioned", "n/a", "na", "none", "unknown",
 	"tidak disebutkan", "tidak disebut", "tidak dinyatakan", "tidak diketahui", "tidak ada",
 	"hindi binanggit", "hindi nakasaad", "hindi sinabi", "wala",
 	"không nêu", "không nêu tên", "không ghi", "không rõ", "không có",
-	"ไม่ระบุ", "ไม่ระบุชื่อ", "ไม่เปิดเผย",
-	"ບໍ່ລະບຸ", "ບໍ່ລະບຸຊື່", "ບໍ່ເປີດເຜີຍ",
+	"ไม่ระบุ", "ไม่ระบุชื่อ", "ไม่เปิดเผย", "ไม่บอกชื่อ",
+	"ບໍ່ລະບຸ", "ບໍ່ລະບຸຊື່", "ບໍ່ເປີດເຜີຍ", "ບໍ່ບອກຊື່",
 	"មិនបញ្ជាក់", "មិនបញ្ជាក់ឈ្មោះ", "មិនស្គាល់",
-	"မဖော်ပြ", "ဖော်ပြမထား", "မဖော်ပြထား",
+	"မဖော်ပြ", "ဖော်ပြမထား", "မဖော်ပြထား", "အမည်မဖော်ပြ",
 	"未注明", "未说明", "未透露", "不详", "未知", "未公开", "无",
 }
 
 // companyNamed tells whether the company field names an employer: it has
 // a letter or digit ("", "-" and "…" name no one) and is no placeholder.
+// A kind of employer with a note that its name is withheld, "คาสิโน
+// (ไม่ระบุชื่อ)" (a casino, name not given), names no one either.
 func (st *adState) companyNamed() bool {
 	t := trimCompany(st.f[fieldCompany].text)
+	if i := bytes.LastIndexByte(t, '('); i > 0 && st.p.companyPlaceholders[string(trimCompany(t[i:]))] {
+		return false
+	}
 	for _, r := range string(t) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return !st.p.companyPlaceholders[string(t)]

@@ -72,9 +72,14 @@ rules:
 		{"ไม่ระบุ", "no-company"},
 		{"未注明", "no-company"},
 		{"မဖော်ပြ", "no-company"},
+		// a kind of employer whose name is said to be withheld
+		{"คาสิโน (ไม่ระบุชื่อ)", "no-company"},
+		{"Payment services (unnamed)", "no-company"},
 		// a placeholder inside a name is part of the name
 		{"None Such Trading", "some-company"},
 		{"Confidential", "some-company"},
+		{"Evergreen Apparel (Cambodia) Co., Ltd.", "some-company"},
+		{"(N/A) Holdings", "some-company"},
 	}
 	for _, tc := range tests {
 		got := hitRules(c.Classify(&ad.Raw{Body: "Typist wanted", Company: tc.company}))
