@@ -100,17 +100,12 @@ type patternHot struct {
 // limit; 10 need 56,939, give the same verdicts, and run within the
 // noise of 11 (12 alternating pairs, median ratio 1.02). At 64,505
 // states 9 bytes would need 55,328 but ran 7.5% slower (12 pairs, median
-// ratio 0.925), so room is better made by trimming the lists first.
-const maxKeywordPrefix = 10
-
-// ownCut is the fewest bytes of a keyword the automaton holds when the
-// rest are its own (see cutKeywords). At 65,267 states, holding such
-// keywords to 9 bytes needed 59,139 and ran as fast (8 alternating
-// pairs, median ratio 1.00); to 8 bytes, 46,846, but 8% slower (0.92):
-// held shorter, a keyword's state is reached, and its tail compared, at
-// every text that shares its first few bytes. (Every keyword cut to 7
-// bytes ran 19% slower, 0.815.)
-const ownCut = 9
+// ratio 0.925); a keyword whose bytes were its own from its 9th on was
+// held to 9 bytes instead, and the pack grew to 65,466 states. Then 9
+// bytes for every keyword needed 62,784, gave the same verdicts on every
+// labelled corpus, and ran within the noise of 10 (14 alternating pairs,
+// median ratio 1.03).
+const maxKeywordPrefix = 9
 
 // minKeywordPrefix is the shortest cut tried when a pack outgrows the
 // full table at maxKeywordPrefix: each try holds three bytes less of
@@ -430,38 +425,12 @@ func compilePack(files []*fileSpec, contents [][]byte) (*pack, error) {
 // cutKeywords returns the keywords the automaton holds, each cut to at
 // most prefix bytes, and the word boundaries its matches need; it notes
 // in the pack how much of each keyword is left to confirm.
-//
-// A keyword whose held bytes are its own from some byte on, shared with
-// no other keyword, is held only to that byte or to ownCut bytes,
-// whichever is longer: the states after it would serve that keyword
-// alone, and its tail is confirmed as any other's.
 func (b *packBuilder) cutKeywords(prefix int) ([][]byte, []uint8) {
-	held := make([]string, len(b.p.patterns))
-	shared := make(map[string]int32, 8*len(b.p.patterns))
-	for i, p := range b.p.patterns {
-		// A keyword read from a word start takes another path through the
-		// automaton (see buildAutomatonWith): the mark keeps it apart.
-		h := p.text[:runeCut(p.text, prefix)]
-		if p.left {
-			h = "\x00" + h
-		}
-		held[i] = h
-		for j := 1; j <= len(h); j++ {
-			shared[h[:j]]++
-		}
-	}
 	pats := make([][]byte, len(b.p.patterns))
 	bounds := make([]uint8, len(b.p.patterns))
 	b.p.hasTails = false
 	for i, p := range b.p.patterns {
 		cut := runeCut(p.text, prefix)
-		mark := len(held[i]) - cut
-		for j := ownCut; j < cut; j++ {
-			if shared[held[i][:mark+j]] == 1 {
-				cut = runeCut(p.text, j)
-				break
-			}
-		}
 		if cut < len(p.text) {
 			b.p.hasTails = true
 		}

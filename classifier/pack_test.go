@@ -298,40 +298,6 @@ func TestScanAgreesFieldByField(t *testing.T) {
 	}
 }
 
-// TestOwnBytesHeldShort: a keyword whose bytes are its own from some
-// byte on is held only to ownCut bytes and confirmed by its tail; one
-// that shares its first bytes with another is held to the full cut, and
-// both are still told apart from texts that share their first bytes.
-func TestOwnBytesHeldShort(t *testing.T) {
-	pack := `rules:
-  - id: words
-    weight: 1
-    category: job-fraud
-    description: Three long phrases, two alike.
-    when:
-      keywords: {en: [customer service, customer support, zebra crossing lights]}
-    examples:
-      match: ["Customer service", "customer support", "Zebra crossing lights"]
-      no_match: ["customer serv", "zebra crossing lamps", "zebra crossing light", "customer supporter"]
-`
-	checkPackExamples(t, pack)
-	c, err := packOf(t, pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := c.cur.Load().p
-	held := map[string]int{}
-	for i, pt := range p.patterns {
-		held[pt.text] = len(pt.text) - int(p.hot[i].tail)
-	}
-	want := map[string]int{"customer service": maxKeywordPrefix, "customer support": maxKeywordPrefix, "zebra crossing lights": ownCut}
-	for kw, n := range want {
-		if held[kw] != n {
-			t.Errorf("%q held to %d bytes, want %d", kw, held[kw], n)
-		}
-	}
-}
-
 // TestBigPackCutsKeywordsShorter builds a pack whose keywords, held to
 // maxKeywordPrefix bytes, need more states than the full table has: the
 // automaton holds less of each keyword instead, stays in the full table,
