@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 67,963
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 68,733
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of lures
 // by people who had not read the rules, in sets of about a hundred on one
