@@ -90,7 +90,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 68,733
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 69,063
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of lures
 // by people who had not read the rules, in sets of about a hundred on one
@@ -122,10 +122,11 @@ func TestShippedPackOnLuresDressedAsWarnings(t *testing.T) {
 }
 
 // TestShippedPackOnQuietMessages classifies testdata/quiet-messages.jsonl:
-// Burmese and Lao messages from relatives, friends and "bosses" already
-// abroad ("my boss needs two more people", "the company pays the road")
-// that name no place, no pay and no channel, beside the same people's
-// ordinary messages about real jobs and family news. Written the same
+// Burmese, Lao, Thai, Vietnamese and Indonesian messages from relatives,
+// friends and "bosses" already abroad ("my boss needs two more people",
+// "the company pays the road") that name no place, no pay and no
+// channel, beside the same people's ordinary messages about real jobs
+// and family news. Written the same
 // way as the challenge set, they are kept apart because the rules catch
 // them least: a lure that says nothing a rule can read is told from a
 // cousin's news only by who is asked to come. The bars hold the pack to
