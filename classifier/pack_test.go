@@ -122,16 +122,15 @@ func TestShippedPackOnLuresDressedAsWarnings(t *testing.T) {
 }
 
 // TestShippedPackOnQuietMessages classifies testdata/quiet-messages.jsonl:
-// Burmese, Lao, Thai, Vietnamese and Indonesian messages from relatives,
-// friends and "bosses" already abroad ("my boss needs two more people",
-// "the company pays the road") that name no place, no pay and no
-// channel, beside the same people's ordinary messages about real jobs
-// and family news. Written the same
-// way as the challenge set, they are kept apart because the rules catch
-// them least: a lure that says nothing a rule can read is told from a
-// cousin's news only by who is asked to come. The bars hold the pack to
-// what it does now: no more than one lure in two missed, nor one
-// ordinary message in eight flagged.
+// Burmese, Lao, Thai, Khmer, Vietnamese, Indonesian and Chinese messages
+// from relatives, friends and "bosses" already abroad ("my boss needs two
+// more people", "the company pays the road") that name no place, no pay
+// and no channel, beside the same people's ordinary messages about real
+// jobs and family news. Written the same way as the challenge set, they
+// are kept apart because the rules catch them least: a lure that says
+// nothing a rule can read is told from a cousin's news only by who is
+// asked to come. The bars hold the pack to what it does now: no more than
+// one lure in two missed, nor one ordinary message in eight flagged.
 func TestShippedPackOnQuietMessages(t *testing.T) {
 	checkLabelledAds(t, "quiet-messages.jsonl", bar{1, 2}, bar{1, 8})
 }
