@@ -649,11 +649,14 @@ func (n *normalizer) pass2(dst *normalized, src string) {
 					digits = uint64(tb.digitsAcross(start, e))
 				}
 				l := e - start
-				var after byte
-				if e < len(t) {
+				var after, next byte
+				if e+1 < len(t) {
+					after, next = t[e], t[e+1]
+				} else if e < len(t) {
 					after = t[e]
 				}
-				if b2u(l < 2)|leetSymbol[after]|numberWordLen(l, t[start], t[e-1])|b2u(digits != 0) == 0 {
+				split := syllableSep[after] & b2u(isASCIILetter(next))
+				if b2u(l < 2)|leetSymbol[after]|split|numberWordLen(l, t[start], t[e-1])|b2u(digits != 0) == 0 {
 					pos = e
 					continue
 				}
@@ -759,7 +762,69 @@ func (n *normalizer) token(dst *normalized, t []byte, src string, tb *tokenBits,
 		// only tokens with a digit or a symbol in them can be leetspeak
 		next = n.unLeet(dst, t, start)
 	}
+	if next <= start && digits == 0 && i+1 < len(t) && syllableSep[t[i]] == 1 && isASCIILetter(t[i+1]) {
+		next = n.joinSyllables(dst, t, start, i)
+	}
 	return max(i, next)
+}
+
+// syllableSep is 1 for the marks a word may be split by into syllables.
+var syllableSep = [256]uint8{'.': 1, '-': 1, '_': 1, '*': 1}
+
+// splitChannelNames are the chat apps' names a recruiter splits into
+// syllables to slip past filters ("te-le-gram", "whats.app", "we_chat"):
+// only the apps', as "e-mail" and "web-site" are spelled so in earnest.
+var splitChannelNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, kind := range []int{chTelegram, chWhatsApp, chWeChat, chZalo, chViber} {
+		for _, w := range channelWords[kind] {
+			if len(w) >= 4 && strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") == "" {
+				m[w] = true
+			}
+		}
+	}
+	return m
+}()
+
+// joinSyllables joins the word at t[start:end] with the words after it,
+// split by one mark the same each time, when together they spell a chat
+// app's name ("te-le-gram"). Shops split names so too, to get past the
+// platforms' filters of links and apps, so the trick is undone without
+// being counted as one.
+func (n *normalizer) joinSyllables(dst *normalized, t []byte, start, end int) int {
+	var buf [24]byte
+	word := append(buf[:0], t[start:end]...)
+	sep := t[end]
+	var partsBuf [2 * 5]int
+	parts := append(partsBuf[:0], start, end)
+	found := 0
+	for k := end; len(parts) < 2*5 && k+1 < len(t) && t[k] == sep && isASCIILetter(t[k+1]); {
+		e := k + 1
+		for e < len(t) && isASCIILetter(t[e]) {
+			e++
+		}
+		if e < len(t) && (isASCIIAlnum(t[e]) || t[e] >= utf8.RuneSelf && wordRuneAt(t, e)) || len(word)+e-k-1 > len(buf) {
+			break
+		}
+		word = append(word, t[k+1:e]...)
+		parts = append(parts, k+1, e)
+		k = e
+		if splitChannelNames[string(word)] {
+			found = len(parts) // the longest name wins: "te-le-gram", not "te-le"
+		}
+	}
+	if found == 0 {
+		return start
+	}
+	rs := len(n.replText)
+	for p := 0; p < found; p += 2 {
+		n.replText = append(n.replText, t[parts[p]:parts[p+1]]...)
+		for q := parts[p]; q < parts[p+1]; q++ {
+			n.replSrc = append(n.replSrc, int32(q))
+		}
+	}
+	n.edits = append(n.edits, edit{start: start, end: parts[found-1], rs: rs, re: len(n.replText)})
+	return parts[found-1]
 }
 
 func isJoinSep(c byte) bool {

@@ -32,6 +32,8 @@ func TestNormalizeUndoesObfuscation(t *testing.T) {
 		{"letters split by dots", "T.e.l.e.g.r.a.m", "telegram", true},
 		{"letters split by spaces and emoji", "T e l e g r a m ✨ @jobs", "telegram @jobs", true},
 		{"two capitals split", "W A 0917", "wa 0917", false},
+		{"an app's name split into syllables", "te-le-gram: hr_88, Whats.App or we_chat", "telegram: hr_88, whatsapp or wechat", false},
+		{"hyphenated words that are no app's name stay", "e-mail, web-site, part-time, tele-sales", "e-mail, web-site, part-time, tele-sales", false},
 		{"capitals that end and start words", "THUÊ TÀI KHOẢN NGÂN HÀNG, CẦN GẤP", "thuê tài khoản ngân hàng, cần gấp", false},
 		{"letters split beside other scripts", "ติดต่อ T.e.l.e.g.r.a.m หรือ L I N E", "ติดต่อ telegram หรือ line", true},
 		{"abbreviations stay", "i.e. the job", "i.e. the job", false},
@@ -83,6 +85,7 @@ func TestNormalizeMapsSpansBackToTheOriginal(t *testing.T) {
 		{"Chưa có kinh nghiệm", "kinh nghiệm", "kinh nghiệm"},
 		{"Go to Tele\u200bgram", "telegram", "Tele\u200bgram"},
 		{"Te1egram", "telegram", "Te1egram"},
+		{"DM on te-le-gram now", "telegram", "te-le-gram"},
 		{"北京 護照", "护照", "護照"},
 		// A range the first pass joined, then a second amount: each
 		// rewritten amount maps back to its own words.
@@ -261,6 +264,9 @@ func (n *normalizer) pass2Ref(dst *normalized, src string) ([]byte, []int32) {
 		case digits > 0 || i < len(t) && t[i] < 128 && leetFor[t[i]] != 0:
 			next = n.unLeet(dst, t, start)
 		}
+		if next <= start && digits == 0 && i+1 < len(t) && strings.IndexByte(".-_*", t[i]) >= 0 && isASCIILetter(t[i+1]) {
+			next = n.joinSyllables(dst, t, start, i)
+		}
 		if next > i {
 			i = next
 		}
@@ -302,7 +308,7 @@ func TestSecondPassAgreesWithReference(t *testing.T) {
 		"+", "+ 8 5 5", "0", "9", "08", "0812", "3456", "7890", "+63", "855", "3.500.000", "1,500", "12345678901", "1 0 0 0", "1 , 2 0 0", "两三万", "一万五", "十", "สาม", "หมื่น", "ห้า", "สิบ", "วัน", "ប្រាំ", "រយ", "ງ", "ແສນ",
 		"one", "two", "three", "nine", "zero", "sero", "siyam", "isa", "dalawa", "tatlo", "delapan", "tiga", "lima", "empat",
 		"te1egram", "wh@tsapp", "hell0", "$alary", "s@lary", "|ine", "5alary", "b2b", "4u", "abc!", "x1", "1x",
-		"the", "salary", "hello", "extraordinarily", "ok", "on", "one-two-three", "one, two, three",
+		"the", "salary", "hello", "extraordinarily", "ok", "on", "one-two-three", "one, two, three", "te-le-gram", "whats.app", "tele", "gram",
 		" ", " ", " ", "  ", ".", ",", "-", "_", "*", "'", "\n", "@", "ก", "薪", "é", "ÂN", "HÀ", "NGÂN HÀNG",
 	}
 	r := rand.New(rand.NewPCG(13, 14))
