@@ -272,7 +272,7 @@ func extractSalary(st *adState, rates map[string]float64, lang string) {
 				if f != fieldSalary && c.period == "" {
 					continue
 				}
-				if w.lakhBare(t, c.start) {
+				if w.lakhBare(t, c.start) || rupeesBefore(t, c.start) {
 					continue // rupees, taka or rupees of Nepal: which, the ad does not say
 				}
 				c.currency = defaultCurrency[lang]
@@ -714,6 +714,17 @@ func (w *salaryWords) lakhBare(t []byte, i int) bool {
 	_, numEnd := parseNumber(t, i)
 	m, cur, _ := w.suffixMultiplier(t, numEnd)
 	return lakhs(m, cur)
+}
+
+// rupeesBefore reports whether the amount at t[i] follows "Rs" or "Rs.":
+// rupees of India, Pakistan, Sri Lanka or Nepal, whose worth differs
+// threefold, and far from the dollar a bare amount in English is read as.
+func rupeesBefore(t []byte, i int) bool {
+	j := i
+	for j > 0 && (t[j-1] == ' ' || t[j-1] == '.' || t[j-1] == ':') {
+		j--
+	}
+	return j >= 2 && t[j-2] == 'r' && t[j-1] == 's' && (j == 2 || !isASCIIAlnum(t[j-3]))
 }
 
 // lakhs reports whether a multiplier is the lakh, which names no currency

@@ -165,6 +165,32 @@ func TestSalaryShorthandNeedsItsBoundaries(t *testing.T) {
 	}
 }
 
+// "Rs" is the rupee of India, Pakistan, Sri Lanka or Nepal: an amount
+// after it is read as no salary rather than as the dollars a bare amount
+// in English would be.
+func TestSalaryInRupeesOfNoCountry(t *testing.T) {
+	c := shippedClassifier(t)
+	for _, tc := range []struct {
+		salary, body string
+		want         string // currency, or "" for no salary
+	}{
+		{"Rs. 65,000 + allowances", "", ""},
+		{"", "Salary Rs 45000 monthly", ""},
+		{"", "Salary: Rs.30,000 per month", ""},
+		{"", "Salary ₹45,000 per month", "INR"},
+		{"", "Salary PKR 90,000 per month", "PKR"},
+		{"1,200 per month", "", "USD"},
+	} {
+		s := c.Classify(&ad.Raw{Salary: tc.salary, Body: tc.body, Lang: "en"}).Extracted.Salary
+		switch {
+		case tc.want == "" && s != nil:
+			t.Errorf("%q%q: salary %v %s, want none", tc.salary, tc.body, s.Min, s.Currency)
+		case tc.want != "" && (s == nil || s.Currency != tc.want):
+			t.Errorf("%q%q: salary %+v, want one in %s", tc.salary, tc.body, s, tc.want)
+		}
+	}
+}
+
 func TestSalaryIgnoresFees(t *testing.T) {
 	c := shippedClassifier(t)
 	v := c.Classify(&ad.Raw{Body: "A deposit of USD 150 is due first. Salary USD 1,250 per month."})
