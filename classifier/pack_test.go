@@ -92,7 +92,7 @@ func TestShippedPackOnFixtures(t *testing.T) {
 	}
 }
 
-// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 71,263
+// TestShippedPackOnChallengeAds classifies testdata/challenge.jsonl: 71,483
 // ads in ten languages (and a few hundred in Cebuano and romanised South
 // Asian languages), written from the authorities' descriptions of lures
 // by people who had not read the rules, in sets of about a hundred on one
