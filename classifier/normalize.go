@@ -763,7 +763,7 @@ func (n *normalizer) token(dst *normalized, t []byte, src string, tb *tokenBits,
 		next = n.unLeet(dst, t, start)
 	}
 	if next <= start && digits == 0 && i+1 < len(t) && syllableSep[t[i]] == 1 && isASCIILetter(t[i+1]) {
-		next = n.joinSyllables(dst, t, start, i)
+		next = n.joinSyllables(t, start, i)
 	}
 	return max(i, next)
 }
@@ -791,8 +791,11 @@ var splitChannelNames = func() map[string]bool {
 // app's name ("te-le-gram"). Shops split names so too, to get past the
 // platforms' filters of links and apps, so the trick is undone without
 // being counted as one.
-func (n *normalizer) joinSyllables(dst *normalized, t []byte, start, end int) int {
+func (n *normalizer) joinSyllables(t []byte, start, end int) int {
 	var buf [24]byte
+	if end-start > len(buf) {
+		return start // longer than any app's name
+	}
 	word := append(buf[:0], t[start:end]...)
 	sep := t[end]
 	var partsBuf [2 * 5]int

@@ -265,7 +265,7 @@ func (n *normalizer) pass2Ref(dst *normalized, src string) ([]byte, []int32) {
 			next = n.unLeet(dst, t, start)
 		}
 		if next <= start && digits == 0 && i+1 < len(t) && strings.IndexByte(".-_*", t[i]) >= 0 && isASCIILetter(t[i+1]) {
-			next = n.joinSyllables(dst, t, start, i)
+			next = n.joinSyllables(t, start, i)
 		}
 		if next > i {
 			i = next
