@@ -638,12 +638,19 @@ func knownWords(files []*fileSpec) map[string]bool {
 	}
 	for _, words := range channelWords {
 		for _, w := range words {
-			if len(w) >= 4 && strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") == "" {
+			if isLatinWord(w) {
 				known[w] = true
 			}
 		}
 	}
 	return known
+}
+
+// isLatinWord reports whether channel word w is one Latin word of four
+// letters or more ("telegram", not "wa" or "line id"): the names a
+// recruiter disguises letter by letter or syllable by syllable.
+func isLatinWord(w string) bool {
+	return len(w) >= 4 && strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") == ""
 }
 
 // isSpacedWordRune reports whether r is part of words that spaces

@@ -778,7 +778,7 @@ var splitChannelNames = func() map[string]bool {
 	m := map[string]bool{}
 	for _, kind := range []int{chTelegram, chWhatsApp, chWeChat, chZalo, chViber} {
 		for _, w := range channelWords[kind] {
-			if len(w) >= 4 && strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") == "" {
+			if isLatinWord(w) {
 				m[w] = true
 			}
 		}
